@@ -1,0 +1,76 @@
+# PyTorch for AIoT — set-up, lab, test.
+# `make lab` / `make test` build .venv on first use (or when requirements.txt changes).
+# Use an already-prepared interpreter instead of .venv:  make test PYTHON=python3
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+STAMP     := $(VENV)/.installed
+NOTEBOOK_DIRS := basics models training advanced aiot_applications
+NB        ?= $(NOTEBOOK_DIRS)
+
+ifeq ($(strip $(PYTHON)),)
+PY    := $(VENV)/bin/python
+SETUP := $(STAMP)
+else
+PY    := $(PYTHON)
+SETUP :=
+endif
+
+BOOTSTRAP_PYTHON ?= $(shell command -v python3.11 || command -v python3)
+
+.PHONY: help setup lab test unit notebooks execute lint format grade progress tensorboard clean
+
+help:  ## 이 도움말
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@echo ">> .venv 를 만듭니다 (처음 한 번, 약 5 GB, 수 분)"
+	@test -n "$(BOOTSTRAP_PYTHON)" || { echo "python3 가 없습니다: Python 3.10-3.13 을 설치하세요"; exit 1; }
+	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -r requirements.txt
+	$(VENV)/bin/python -m pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(SETUP)  ## .venv 생성 + 의존성 + aiotkit 설치
+
+lab: $(SETUP)  ## JupyterLab 실행 (저장소 루트, 브라우저 없이 URL 출력)
+	$(PY) -m jupyterlab --no-browser --ip=127.0.0.1 --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+lint: $(SETUP)  ## ruff check + ruff format --check (패키지, 테스트, 노트북)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(SETUP)  ## ruff 로 코드 정리
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+unit: $(SETUP)  ## 단위 테스트, 노트북 구조 테스트, 실습 채점기 테스트
+	$(PY) -m pytest tests
+
+notebooks: $(SETUP)  ## 모든 노트북 실행 검증 (nbval, lax 모드)
+	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider $(NB)
+
+test: lint  ## 전체 테스트: ruff → 단위/구조/채점기 테스트 → 노트북(nbval)
+	$(PY) -m pytest tests --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(NOTEBOOK_DIRS)
+
+execute: $(SETUP)  ## 노트북을 새 커널에서 CPU 로 다시 실행해 출력 저장 (NB=basics/01_... 로 하나만)
+	AIOT_DEVICE=cpu $(PY) -m aiotkit.execute $(NB)
+
+grade: $(SETUP)  ## 제출물 채점: make grade SUBMISSIONS=submissions/
+	@test -n "$(SUBMISSIONS)" || { echo "SUBMISSIONS=폴더 를 지정하세요"; exit 2; }
+	$(PY) -m aiotkit.grading $(SUBMISSIONS) --csv $(or $(CSV),grades.csv)
+
+progress: $(SETUP)  ## 내 노트북의 실습 과제 진행 상황
+	$(PY) -m aiotkit.grading --progress .
+
+tensorboard: $(SETUP)  ## TensorBoard (runs/)
+	$(PY) -m tensorboard.main --logdir runs --host 127.0.0.1
+
+clean:  ## 생성물 삭제 (.venv 는 남김; make clean-all 은 .venv 까지)
+	rm -rf runs checkpoints artifacts .cache .pytest_cache .ruff_cache grades
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
+
+clean-all: clean
+	rm -rf $(VENV)

@@ -1,0 +1,76 @@
+"""Device choice, reproducibility and the one-line environment report."""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+
+import numpy as np
+import torch
+
+_VALID_DEVICES = ("cpu", "cuda")
+
+
+def get_device(prefer: str | None = None) -> torch.device:
+    """Return the device notebooks should use.
+
+    Order: the ``prefer`` argument, else the ``AIOT_DEVICE`` environment variable
+    (``cpu`` or ``cuda``), else CUDA when available, else the CPU.
+
+    Raises:
+        ValueError: the requested device name is not ``cpu`` or ``cuda``.
+        RuntimeError: ``cuda`` was requested but no CUDA GPU is usable here.
+    """
+    requested = prefer if prefer is not None else os.environ.get("AIOT_DEVICE", "")
+    requested = requested.strip().lower()
+    if requested == "":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if requested not in _VALID_DEVICES:
+        raise ValueError(
+            f"알 수 없는 장치 '{requested}' (unknown device). "
+            f"AIOT_DEVICE 는 {' 또는 '.join(_VALID_DEVICES)} 이어야 합니다; "
+            "자동 선택을 원하면 AIOT_DEVICE 를 지우세요 (unset AIOT_DEVICE)."
+        )
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError(
+            "CUDA 를 요청했지만 (AIOT_DEVICE=cuda) 이 컴퓨터에서 쓸 수 있는 CUDA GPU 가 없습니다 "
+            "(no CUDA GPU available). AIOT_DEVICE=cpu 로 실행하거나 AIOT_DEVICE 를 지우세요; "
+            "GPU 가 있다면 nvidia-smi 와 CUDA 용 torch 설치를 확인하세요."
+        )
+    return torch.device(requested)
+
+
+def seed_everything(seed: int = 42) -> None:
+    """Seed Python, NumPy and PyTorch (CPU and all GPUs) for reproducible runs.
+
+    Raises:
+        TypeError: ``seed`` is not an int.
+        ValueError: ``seed`` is negative or does not fit in 32 bits.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed 는 정수여야 합니다 (got {type(seed).__name__})")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed 는 0 이상 2**32 미만이어야 합니다 (got {seed})")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+
+
+def environment_report(device: torch.device | str | None = None) -> str:
+    """Return a one-line description of the software and the device in use.
+
+    Example: ``torch 2.11.0 | python 3.11.7 | device cpu (2 threads)``.
+    """
+    dev = torch.device(device) if device is not None else get_device()
+    if dev.type == "cuda":
+        index = dev.index if dev.index is not None else torch.cuda.current_device()
+        where = f"cuda ({torch.cuda.get_device_name(index)})"
+    else:
+        where = f"cpu ({torch.get_num_threads()} threads)"
+    return f"torch {torch.__version__} | python {platform.python_version()} | device {where}"
+
+
+def print_environment(device: torch.device | str | None = None) -> None:
+    """Print :func:`environment_report` (used in every notebook's set-up cell)."""
+    print(environment_report(device))
