@@ -52,6 +52,7 @@ def read_sensor_csv(
     *,
     time_column: str | None = None,
     allow_nan: bool = False,
+    utc: bool = False,
 ) -> pd.DataFrame:
     """Read a sensor CSV and validate it.
 
@@ -60,6 +61,7 @@ def read_sensor_csv(
         columns: columns that must be present (besides ``time_column``); they become float.
         time_column: if given, parsed as datetimes and used as the (sorted) index.
         allow_nan: whether missing values are acceptable in ``columns``.
+        utc: parse times as UTC (needed when offsets change, e.g. daylight saving time).
 
     Returns:
         A DataFrame with exactly ``columns`` (float64), indexed by time if ``time_column``.
@@ -97,7 +99,7 @@ def read_sensor_csv(
                 f"{bad.to_dict()}. 파일이 손상되었다면 {_RESTORE_HINT}."
             )
     if time_column:
-        index = pd.to_datetime(frame[time_column], utc=False)
+        index = pd.to_datetime(frame[time_column], utc=utc)
         if not index.is_monotonic_increasing:
             raise ValueError(f"{path.name}: 시간 열 '{time_column}' 이 증가하는 순서가 아닙니다.")
         values.index = pd.DatetimeIndex(index, name=time_column)
@@ -195,10 +197,10 @@ def load_shuttle() -> pd.DataFrame:
 
 
 def load_water_flow() -> pd.DataFrame:
-    """Hourly pipeline water flow (litres per second), 20 Mar - May 2022 (timezone-aware)."""
-    frame = read_sensor_csv(_data_file("water_flow_2022.csv"), ["flow"], time_column="Time")
-    frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index, utc=True), name="Time")
-    return frame
+    """Hourly pipeline water flow (litres per second), 20 Mar - May 2022; times in UTC."""
+    return read_sensor_csv(
+        _data_file("water_flow_2022.csv"), ["flow"], time_column="Time", utc=True
+    )
 
 
 def load_occupancy() -> pd.DataFrame:
