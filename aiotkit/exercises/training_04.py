@@ -1,0 +1,99 @@
+"""Exercise checkers for training/04 (learning-rate scheduling)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch.optim import lr_scheduler
+
+from aiotkit.exercises.core import expect, expect_close, register
+
+
+def _warmup_cosine(
+    epoch: int, base_lr: float, warmup_epochs: int, total_epochs: int, min_lr: float = 0.0
+) -> float:
+    if epoch < warmup_epochs:
+        return base_lr * (epoch + 1) / warmup_epochs
+    if epoch >= total_epochs:
+        return min_lr
+    progress = (epoch - warmup_epochs) / (total_epochs - warmup_epochs)
+    return min_lr + (base_lr - min_lr) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+@register("training/04", 1, "워밍업 + 코사인 학습률 함수 (warmup_cosine_lr)")
+def _check_warmup_cosine(warmup_cosine_lr) -> None:
+    for base_lr, warmup, total, min_lr in [
+        (0.1, 5, 50, 0.0),
+        (1e-3, 3, 20, 1e-5),
+        (0.5, 0, 10, 0.0),
+        (0.2, 1, 4, 0.01),
+    ]:
+        epochs = list(range(total + 3))
+        got = [warmup_cosine_lr(e, base_lr, warmup, total, min_lr) for e in epochs]
+        expect(
+            all(isinstance(v, (int, float)) for v in got),
+            f"학습률은 파이썬 숫자(float)여야 합니다 (got {type(got[0]).__name__})",
+        )
+        expected = [_warmup_cosine(e, base_lr, warmup, total, min_lr) for e in epochs]
+        expect_close(
+            torch.tensor(got, dtype=torch.float64),
+            torch.tensor(expected, dtype=torch.float64),
+            f"base_lr={base_lr}, warmup={warmup}, total={total}, min_lr={min_lr} 의 에폭 0..{total + 2} 학습률",
+            atol=1e-9,
+            rtol=1e-6,
+        )
+
+
+@register("training/04", 2, "MultiStepLR 을 식으로 (multistep_lr)")
+def _check_multistep(multistep_lr) -> None:
+    for base_lr, milestones, gamma, epochs in [
+        (0.1, [3, 7], 0.1, 12),
+        (1.0, [1, 2, 5], 0.5, 8),
+        (0.05, [10], 0.3, 14),
+        (0.2, [], 0.1, 3),
+    ]:
+        param = torch.zeros(1, requires_grad=True)
+        optimizer = torch.optim.SGD([param], lr=base_lr)
+        scheduler = lr_scheduler.MultiStepLR(optimizer, milestones=milestones, gamma=gamma)
+        expected = []
+        for _ in range(epochs):
+            expected.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            scheduler.step()
+        got = [float(multistep_lr(e, base_lr, list(milestones), gamma)) for e in range(epochs)]
+        expect_close(
+            torch.tensor(got, dtype=torch.float64),
+            torch.tensor(expected, dtype=torch.float64),
+            f"base_lr={base_lr}, milestones={milestones}, gamma={gamma} 의 에폭 0..{epochs - 1} 학습률",
+            atol=1e-12,
+            rtol=1e-6,
+        )
+
+
+@register("training/04", 3, "LambdaLR 워밍업 + 코사인 스케줄러 (make_warmup_cosine_scheduler)")
+def _check_scheduler(make_warmup_cosine_scheduler) -> None:
+    for base_lrs, warmup, total in [((0.1,), 4, 20), ((0.3, 0.01), 2, 10), ((1e-3,), 0, 6)]:
+        optimizer = torch.optim.SGD(
+            [{"params": [torch.zeros(1, requires_grad=True)], "lr": lr} for lr in base_lrs],
+            lr=base_lrs[0],
+        )
+        scheduler = make_warmup_cosine_scheduler(optimizer, warmup, total)
+        expect(
+            isinstance(scheduler, lr_scheduler.LambdaLR),
+            f"torch.optim.lr_scheduler.LambdaLR 을 반환해야 합니다 (got {type(scheduler).__name__})",
+        )
+        got = []
+        for _ in range(total):
+            got.append([group["lr"] for group in optimizer.param_groups])
+            optimizer.step()
+            scheduler.step()
+        for index, base_lr in enumerate(base_lrs):
+            expected = [_warmup_cosine(epoch, base_lr, warmup, total) for epoch in range(total)]
+            expect_close(
+                torch.tensor([row[index] for row in got], dtype=torch.float64),
+                torch.tensor(expected, dtype=torch.float64),
+                f"그룹 {index} (기본 lr {base_lr}), warmup={warmup}, total={total}: 에폭마다의 학습률",
+                atol=1e-9,
+                rtol=1e-6,
+            )
