@@ -319,7 +319,8 @@ class SlidingWindowDataset(Dataset):
         stride: int = 1,
         target_columns: Sequence[int] | None = None,
     ) -> None:
-        data = torch.as_tensor(np.asarray(series), dtype=torch.float32)
+        # a float32 copy: pandas 3 hands out read-only arrays, which torch would warn about
+        data = torch.from_numpy(np.array(series, dtype=np.float32))
         if data.ndim not in (1, 2):
             raise ValueError(
                 f"series 는 (time,) 또는 (time, features) 여야 합니다; got {tuple(data.shape)}"

@@ -171,3 +171,12 @@ def test_make_window_splits_no_leakage_and_no_crossing():
             values = scaler.inverse_transform(torch.cat([x, y]).numpy())
             assert np.allclose(values, level)  # a window never mixes two parts
     assert len(train) == 70 - 7 + 1
+
+
+def test_sliding_window_dataset_accepts_read_only_arrays(recwarn):
+    series = np.arange(10.0)
+    series.flags.writeable = False
+    ds = D.SlidingWindowDataset(series, input_len=3)
+    assert ds[0][0].tolist() == [0, 1, 2] and not recwarn.list
+    ds2 = D.SlidingWindowDataset(torch.arange(10.0), input_len=3)
+    assert len(ds2) == 7
