@@ -1,0 +1,215 @@
+"""Launching multi-process jobs (torchrun, or scripts that spawn workers) from a notebook.
+
+advanced/04 launches real multi-process jobs with ``torchrun`` from a notebook. The worker
+scripts (``advanced/scripts/*.py``, which need only PyTorch: see ``dist_common.py`` there)
+print their results as single lines ``RESULT {json}``;
+:func:`run_torchrun` starts the job with a timeout, captures torchrun's noisy log (it has
+absolute paths and timestamps, so it is kept out of notebook outputs), parses the result lines,
+counts the elastic restarts and makes sure that no process of the job survives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiotkit.paths import project_root
+from aiotkit.processes import process_group_alive, stop_process_group
+
+__all__ = [
+    "RESULT_PREFIX",
+    "JobResult",
+    "parse_results",
+    "run_script",
+    "run_torchrun",
+    "torchrun_args",
+]
+
+RESULT_PREFIX = "RESULT "
+_RESTART_LINE = re.compile(r"will restart worker group")
+
+# Set for every job: one OpenMP thread per worker (torchrun warns otherwise), unbuffered prints,
+# the agent's INFO log (it announces restarts), and a separate rendezvous store for the workers —
+# with the shared one, gloo restarts hang or fail about half the time (pytorch/pytorch#135712).
+DEFAULT_JOB_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "PYTHONUNBUFFERED": "1",
+    "LOGLEVEL": "INFO",
+    "TORCH_DISABLE_SHARE_RDZV_TCP_STORE": "1",
+}
+
+
+def torchrun_args(
+    script: str | os.PathLike[str],
+    nproc_per_node: int,
+    *,
+    script_args: Sequence[str] = (),
+    max_restarts: int = 0,
+    nnodes: str | int = 1,
+    rdzv_endpoint: str | None = None,
+    rdzv_id: str | None = None,
+) -> list[str]:
+    """Arguments of a ``torchrun`` command (everything after the word ``torchrun``).
+
+    Without ``rdzv_endpoint`` the job is ``--standalone``: one machine, a rendezvous on a free
+    local port. With it, every node runs the same command and meets at ``host:port``
+    (``--rdzv-backend=c10d``); ``nnodes`` may be a range such as ``"1:4"`` for elastic jobs.
+
+    Raises:
+        ValueError: ``nproc_per_node`` < 1, ``max_restarts`` < 0, or a multi-node job
+            without ``rdzv_endpoint``.
+    """
+    if isinstance(nproc_per_node, bool) or not isinstance(nproc_per_node, int):
+        raise ValueError(f"nproc_per_node 는 정수여야 합니다 (got {nproc_per_node!r})")
+    if nproc_per_node < 1:
+        raise ValueError(f"nproc_per_node 는 1 이상이어야 합니다 (got {nproc_per_node})")
+    if max_restarts < 0:
+        raise ValueError(f"max_restarts 는 0 이상이어야 합니다 (got {max_restarts})")
+    args: list[str] = []
+    if rdzv_endpoint is None:
+        if str(nnodes) != "1":
+            raise ValueError(
+                f"nnodes={nnodes!r}: 여러 노드가 만나려면 rdzv_endpoint='호스트:포트' 가 필요합니다"
+            )
+        args.append("--standalone")
+    else:
+        args += [f"--nnodes={nnodes}", "--rdzv-backend=c10d", f"--rdzv-endpoint={rdzv_endpoint}"]
+        if rdzv_id is not None:
+            args.append(f"--rdzv-id={rdzv_id}")
+    args.append(f"--nproc-per-node={nproc_per_node}")
+    if max_restarts:
+        args.append(f"--max-restarts={max_restarts}")
+    return [*args, os.fspath(script), *map(str, script_args)]
+
+
+def parse_results(output: str) -> list[dict]:
+    """The JSON objects of all ``RESULT {json}`` lines in ``output``, in order of appearance."""
+    results = []
+    for line in output.splitlines():
+        start = line.find(RESULT_PREFIX + "{")
+        if start >= 0:
+            results.append(json.loads(line[start + len(RESULT_PREFIX) :]))
+    return results
+
+
+@dataclass
+class JobResult:
+    """What a finished job (torchrun or a script) left: its results and how it went."""
+
+    returncode: int
+    results: list[dict]
+    restarts: int
+    seconds: float
+    pgid: int
+    output: str = field(repr=False)
+
+    def by_rank(self, event: str | None = None) -> dict[int, dict]:
+        """The last result of each rank (optionally only those with ``event``), keyed by rank."""
+        chosen = [r for r in self.results if event is None or r.get("event") == event]
+        return {int(r["rank"]): r for r in chosen if "rank" in r}
+
+
+def _run_job(command: list[str], timeout: float, env: Mapping[str, str] | None) -> JobResult:
+    """Run ``command`` from the project root in its own process group; capture and clean up."""
+    if timeout <= 0:
+        raise ValueError(f"timeout 은 0 보다 커야 합니다 (got {timeout})")
+    job_env = {**os.environ, **DEFAULT_JOB_ENV, **(env or {})}
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        command,
+        cwd=project_root(),
+        env=job_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop_process_group(proc.pid)
+        output, _ = proc.communicate()
+        raise TimeoutError(
+            f"작업이 {timeout:.0f}초 안에 끝나지 않아 멈췄습니다. 로그의 끝:\n{output[-2000:]}"
+        ) from None
+    finally:
+        if process_group_alive(proc.pid):  # 남은 워커가 있으면 정리
+            stop_process_group(proc.pid)
+    return JobResult(
+        returncode=proc.returncode,
+        results=parse_results(output),
+        restarts=len(_RESTART_LINE.findall(output)),
+        seconds=time.perf_counter() - start,
+        pgid=proc.pid,
+        output=output,
+    )
+
+
+def _script_path(script: str | os.PathLike[str]) -> None:
+    path = Path(script)
+    if not (path if path.is_absolute() else project_root() / path).is_file():
+        raise FileNotFoundError(f"스크립트가 없습니다: {os.fspath(script)} (저장소 루트 기준 경로)")
+
+
+def _checked(result: JobResult, what: str, check: bool) -> JobResult:
+    if check and result.returncode != 0:
+        raise RuntimeError(
+            f"{what} 이 실패했습니다 (종료 코드 {result.returncode}). 로그의 끝:\n"
+            f"{result.output[-3000:]}"
+        )
+    return result
+
+
+def run_torchrun(
+    script: str | os.PathLike[str],
+    nproc_per_node: int = 2,
+    *,
+    script_args: Sequence[str] = (),
+    max_restarts: int = 0,
+    timeout: float = 120.0,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> JobResult:
+    """Run ``torchrun --standalone`` on ``script`` (a path from the project root) and wait.
+
+    torchrun runs as ``sys.executable -m torch.distributed.run`` (the caller's interpreter),
+    from the project root, in a new process group, with :data:`DEFAULT_JOB_ENV` plus ``env``.
+    Its whole log is captured (``JobResult.output``), never printed. When it ends —
+    normally, by failure or by the timeout — every process of its group is stopped.
+
+    Raises:
+        FileNotFoundError: ``script`` does not exist.
+        ValueError: bad ``nproc_per_node``, ``max_restarts`` or ``timeout``.
+        TimeoutError: the job ran longer than ``timeout`` seconds (it is stopped first).
+        RuntimeError: ``check`` is true and the job failed (the message has the log's end).
+    """
+    _script_path(script)
+    args = torchrun_args(script, nproc_per_node, script_args=script_args, max_restarts=max_restarts)
+    command = [sys.executable, "-m", "torch.distributed.run", *args]
+    return _checked(_run_job(command, timeout, env), "torchrun", check)
+
+
+def run_script(
+    script: str | os.PathLike[str],
+    *,
+    script_args: Sequence[str] = (),
+    timeout: float = 120.0,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> JobResult:
+    """Run ``python script`` the same way as :func:`run_torchrun` (for scripts that start
+    their own worker processes, e.g. with ``torch.multiprocessing.spawn``).
+
+    Raises:
+        FileNotFoundError, ValueError, TimeoutError, RuntimeError: as :func:`run_torchrun`.
+    """
+    _script_path(script)
+    command = [sys.executable, os.fspath(script), *map(str, script_args)]
+    return _checked(_run_job(command, timeout, env), os.fspath(script), check)
