@@ -65,8 +65,8 @@ grade: $(SETUP)  ## 제출물 채점: make grade SUBMISSIONS=submissions/
 progress: $(SETUP)  ## 내 노트북의 실습 과제 진행 상황
 	$(PY) -m aiotkit.grading --progress .
 
-tensorboard: $(SETUP)  ## TensorBoard (runs/)
-	$(PY) -m tensorboard.main --logdir runs --host 127.0.0.1
+tensorboard: $(SETUP)  ## TensorBoard (LOGDIR=artifacts 기본; 노트북의 로그는 artifacts/<노트북>/runs)
+	$(PY) -m tensorboard.main --logdir $(or $(LOGDIR),artifacts) --host 127.0.0.1
 
 clean:  ## 생성물 삭제 (.venv 는 남김; make clean-all 은 .venv 까지)
 	rm -rf runs checkpoints artifacts .cache .pytest_cache .ruff_cache grades
