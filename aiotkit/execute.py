@@ -49,6 +49,7 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     handle, tmp = tempfile.mkstemp(suffix=".ipynb", dir=path.parent)
     os.close(handle)
     nbformat.write(nb, tmp)
+    os.chmod(tmp, path.stat().st_mode & 0o777)  # mkstemp makes 0600 files; keep the original mode
     os.replace(tmp, path)
     return seconds
 

@@ -37,3 +37,11 @@ def test_find_notebooks(tmp_path):
     assert [p.name for p in find_notebooks([str(tmp_path)])] == ["a.ipynb", "b.ipynb"]
     with pytest.raises(FileNotFoundError):
         find_notebooks([str(tmp_path / "missing.ipynb")])
+
+
+def test_execute_keeps_file_mode(tmp_path):
+    path = tmp_path / "mode.ipynb"
+    _notebook(path, "1")
+    path.chmod(0o644)
+    execute_notebook(path)
+    assert path.stat().st_mode & 0o777 == 0o644
