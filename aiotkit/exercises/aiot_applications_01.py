@@ -4,21 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aiotkit.exercises.core import CheckFailed, expect, expect_close, register
-
-
-def _expect_value_error(func, args, what: str) -> None:
-    try:
-        func(*args)
-    except ValueError:
-        return
-    except NotImplementedError:
-        raise
-    except Exception as exc:  # noqa: BLE001 — report which error came back instead
-        raise CheckFailed(
-            f"{what}: ValueError 를 기대했는데 {type(exc).__name__} 이(가) 났습니다"
-        ) from None
-    raise CheckFailed(f"{what}: ValueError 를 내야 하는데 아무 오류 없이 반환했습니다")
+from aiotkit.exercises.core import expect, expect_close, expect_raises, register
 
 
 @register("aiot_applications/01", 1, "계절 나이브 예측 (seasonal_naive)")
@@ -47,9 +33,7 @@ def _check_seasonal_naive(seasonal_naive) -> None:
         week[336 : 336 + 48],
         "길이 672 의 history, horizon=48, season=336 (지난주 같은 시각)",
     )
-    _expect_value_error(
-        seasonal_naive, (np.arange(3.0), 2, 4), "history(길이 3)가 season(4)보다 짧을 때"
-    )
+    expect_raises(seasonal_naive, (np.arange(3.0), 2, 4), "history(길이 3)가 season(4)보다 짧을 때")
 
 
 def _reference_mase(y_true, y_pred, history, season) -> float:
@@ -85,10 +69,8 @@ def _check_mase(mase) -> None:
             f"season={season}, y_true={np.round(y_true, 2).tolist()[:4]}... 의 MASE",
             atol=1e-6,
         )
-    _expect_value_error(
-        mase, (np.ones(2), np.ones(2), np.arange(4.0), 4), "len(history) <= season 일 때"
-    )
-    _expect_value_error(
+    expect_raises(mase, (np.ones(2), np.ones(2), np.arange(4.0), 4), "len(history) <= season 일 때")
+    expect_raises(
         mase, (np.ones(2), np.zeros(2), np.full(6, 3.0), 2), "분모(계절 나이브의 MAE)가 0 일 때"
     )
 
@@ -116,5 +98,5 @@ def _check_split(split_and_standardize) -> None:
         "검증·시험 값을 바꾼 뒤의 train_z (미래가 훈련 부분에 새어 들면 안 됩니다)",
         atol=1e-6,
     )
-    _expect_value_error(split_and_standardize, (np.arange(10.0), 1, 3), "n_train < 2 일 때")
-    _expect_value_error(split_and_standardize, (np.arange(10.0), 6, 4), "시험 부분이 비었을 때")
+    expect_raises(split_and_standardize, (np.arange(10.0), 1, 3), "n_train < 2 일 때")
+    expect_raises(split_and_standardize, (np.arange(10.0), 6, 4), "시험 부분이 비었을 때")

@@ -5,21 +5,13 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
-from aiotkit.exercises.core import CheckFailed, expect, expect_close, expect_equal, register
-
-
-def _expect_value_error(func, args, what: str) -> None:
-    try:
-        func(*args)
-    except ValueError:
-        return
-    except NotImplementedError:
-        raise
-    except Exception as exc:  # noqa: BLE001 — report which error came back instead
-        raise CheckFailed(
-            f"{what}: ValueError 를 기대했는데 {type(exc).__name__} 이(가) 났습니다"
-        ) from None
-    raise CheckFailed(f"{what}: ValueError 를 내야 하는데 아무 오류 없이 반환했습니다")
+from aiotkit.exercises.core import (
+    expect,
+    expect_close,
+    expect_equal,
+    expect_raises,
+    register,
+)
 
 
 @register("aiot_applications/02", 1, "정상 점수로 임계값 정하기 (threshold_from_normal)")
@@ -46,10 +38,10 @@ def _check_threshold(threshold_from_normal) -> None:
         "점수 0..100, false_alarm_rate=0.1 의 임계값",
     )
     for bad in (0.0, 1.0, -0.1, 1.5):
-        _expect_value_error(
+        expect_raises(
             threshold_from_normal, (np.arange(10.0), bad), f"false_alarm_rate={bad} 일 때"
         )
-    _expect_value_error(threshold_from_normal, (np.array([]), 0.01), "점수가 비었을 때")
+    expect_raises(threshold_from_normal, (np.array([]), 0.01), "점수가 비었을 때")
 
 
 @register("aiot_applications/02", 2, "정밀도, 재현율, F1 (precision_recall_f1)")
@@ -99,7 +91,7 @@ def _check_stuck(inject_stuck_at) -> None:
         )
         expect(np.array_equal(values, before), "원본 values 를 바꾸면 안 됩니다 (복사본을 쓰세요)")
     for start, length in [(4, 3), (-1, 2), (2, 0)]:
-        _expect_value_error(
+        expect_raises(
             inject_stuck_at, (values.copy(), start, length), f"start={start}, length={length} 일 때"
         )
 
@@ -125,4 +117,4 @@ def _check_flat(flat_line_flags) -> None:
             expected,
             f"values={v.tolist()}, run_length={run_length}",
         )
-    _expect_value_error(flat_line_flags, (values.copy(), 0), "run_length=0 일 때")
+    expect_raises(flat_line_flags, (values.copy(), 0), "run_length=0 일 때")

@@ -11,7 +11,8 @@ from torch.utils.data import DataLoader, TensorDataset
 from aiotkit.exercises.core import expect, expect_close, expect_equal, register
 
 
-def _early_stopping(val_losses: list[float], patience: int) -> tuple[int, int]:
+def early_stopping_reference(val_losses: list[float], patience: int) -> tuple[int, int]:
+    """(stop epoch, best epoch), 1-based: stop after ``patience`` epochs without a new minimum."""
     best, best_epoch, waited = math.inf, 0, 0
     for epoch, loss in enumerate(val_losses, start=1):
         if loss < best:
@@ -37,7 +38,7 @@ def _check_early_stopping(early_stopping_epochs) -> None:
         ([2.0, 1.0, 1.5, 0.9, 1.2, 1.3], 1),
     ]
     for losses, patience in cases:
-        expected = _early_stopping(losses, patience)
+        expected = early_stopping_reference(losses, patience)
         got = early_stopping_epochs(list(losses), patience)
         expect(
             isinstance(got, tuple) and len(got) == 2,

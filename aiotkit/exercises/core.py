@@ -33,6 +33,7 @@ __all__ = [
     "expect",
     "expect_close",
     "expect_equal",
+    "expect_raises",
     "expect_shape",
     "register",
     "registry",
@@ -146,6 +147,23 @@ def expect_close(
         raise CheckFailed(
             f"{what}: 기대한 값 {_describe(e)}, 받은 값 {_describe(g)} (최대 차이 {diff:.3g}, 허용 {atol:g})"
         )
+
+
+def expect_raises(
+    func: Callable[..., Any], args: tuple, what: str, error: type = ValueError
+) -> None:
+    """Fail unless ``func(*args)`` raises ``error`` (a stub's NotImplementedError passes through)."""
+    try:
+        func(*args)
+    except error:
+        return
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — report which error came back instead
+        raise CheckFailed(
+            f"{what}: {error.__name__} 를 기대했는데 {type(exc).__name__} 이(가) 났습니다"
+        ) from None
+    raise CheckFailed(f"{what}: {error.__name__} 를 내야 하는데 아무 오류 없이 반환했습니다")
 
 
 def _raised_not_implemented(exc: BaseException) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from aiotkit.exercises.basics_04 import early_stopping_reference
 from aiotkit.exercises.core import expect, expect_close, expect_equal, register
 
 
@@ -87,18 +88,6 @@ def _check_dropout(inverted_dropout) -> None:
         )
 
 
-def _reference_early_stopping(val_losses: list[float], patience: int) -> tuple[int, int]:
-    best, best_epoch, waited = float("inf"), 0, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss < best:
-            best, best_epoch, waited = loss, epoch, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                return epoch, best_epoch
-    return len(val_losses), best_epoch
-
-
 @register("training/03", 3, "조기 종료 규칙 (early_stopping)")
 def _check_early_stopping(early_stopping) -> None:
     cases = [
@@ -118,6 +107,6 @@ def _check_early_stopping(early_stopping) -> None:
         )
         expect_equal(
             tuple(int(v) for v in got),
-            _reference_early_stopping(losses, patience),
+            early_stopping_reference(losses, patience),
             f"val_losses={losses}, patience={patience} 의 (stop_epoch, best_epoch)",
         )
