@@ -1,8 +1,9 @@
 """Repository-wide pytest hooks: per-notebook durations for nbval runs.
 
 nbval reports one test item per notebook cell; this adds them up per notebook and prints a
-table at the end of the run. When ``AIOT_DURATIONS_JSON`` names a file, the table is also
-written there as JSON ({notebook: seconds}).
+table at the end of the run. When ``AIOT_DURATIONS_JSON`` names a file, the times are also
+written there as JSON, with the device and a fingerprint of the notebooks' code
+(``aiotkit.timing``), for the README's CPU-vs-GPU table.
 """
 
 from __future__ import annotations
@@ -34,5 +35,12 @@ def pytest_terminal_summary(terminalreporter):
     tr.write_line(f"{sum(_durations.values()):8.1f}  total ({len(_durations)} notebooks)")
     target = os.environ.get("AIOT_DURATIONS_JSON")
     if target:
+        from aiotkit.timing import timings_record
+
+        workers = getattr(tr.config.option, "numprocesses", None) or 1  # pytest-xdist -n
+        if not isinstance(workers, int):  # -n auto / logical
+            workers = os.cpu_count() or 2
+        record = timings_record(dict(_durations), _failed, workers, root=str(tr.config.rootpath))
         with open(target, "w", encoding="utf-8") as handle:
-            json.dump({k: round(v, 1) for k, v in sorted(_durations.items())}, handle, indent=1)
+            json.dump(record, handle, indent=1, ensure_ascii=False)
+        tr.write_line(f"timings written to {target} (fingerprint {record['fingerprint']})")
