@@ -25,8 +25,8 @@ help:  ## 이 도움말
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
-	@echo ">> .venv 를 만듭니다 (처음 한 번, 약 5 GB, 수 분)"
-	@test -n "$(BOOTSTRAP_PYTHON)" || { echo "python3 가 없습니다: Python 3.10-3.13 을 설치하세요"; exit 1; }
+	@echo ">> .venv를 만듭니다 (처음 한 번, 약 5 GB, 수 분)"
+	@test -n "$(BOOTSTRAP_PYTHON)" || { echo "python3가 없습니다: Python 3.10-3.13을 설치하세요"; exit 1; }
 	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
 	$(VENV)/bin/python -m pip install -q -r requirements.txt
@@ -42,7 +42,7 @@ lint: $(SETUP)  ## ruff check + ruff format --check (패키지, 테스트, 노�
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-format: $(SETUP)  ## ruff 로 코드 정리
+format: $(SETUP)  ## ruff로 코드 정리
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
@@ -55,7 +55,7 @@ notebooks: $(SETUP)  ## 모든 노트북 실행 검증 (nbval, lax 모드)
 test: lint  ## 전체 테스트: ruff → 단위/구조/채점기 테스트 → 노트북(nbval)
 	$(PY) -m pytest tests --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(NOTEBOOK_DIRS)
 
-execute: $(SETUP)  ## 노트북을 새 커널에서 CPU 로 다시 실행해 출력 저장 (NB=basics/01_... 로 하나만)
+execute: $(SETUP)  ## 노트북을 새 커널에서 CPU로 다시 실행해 출력 저장 (NB=basics/01_... 로 하나만)
 	AIOT_DEVICE=cpu $(PY) -m aiotkit.execute $(NB)
 
 grade: $(SETUP)  ## 제출물 채점: make grade SUBMISSIONS=submissions/
@@ -68,7 +68,7 @@ progress: $(SETUP)  ## 내 노트북의 실습 과제 진행 상황
 tensorboard: $(SETUP)  ## TensorBoard (LOGDIR=artifacts 기본; 노트북의 로그는 artifacts/<노트북>/runs)
 	$(PY) -m tensorboard.main --logdir $(or $(LOGDIR),artifacts) --host 127.0.0.1
 
-clean:  ## 생성물 삭제 (.venv 는 남김; make clean-all 은 .venv 까지)
+clean:  ## 생성물 삭제 (.venv는 남김; make clean-all은 .venv까지)
 	rm -rf runs checkpoints artifacts .cache .pytest_cache .ruff_cache grades
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
 

@@ -64,11 +64,11 @@ def measure_latency(
         ValueError: ``runs`` < 1, ``warmup`` < 0 or ``threads`` < 1.
     """
     if not callable(fn):
-        raise TypeError("measure_latency 에는 인자 없는 함수를 넘기세요, 예: lambda: model(x)")
+        raise TypeError("measure_latency에는 인자 없는 함수를 넘기세요, 예: lambda: model(x)")
     if runs < 1 or warmup < 0:
         raise ValueError(f"runs ≥ 1, warmup ≥ 0 이어야 합니다 (got runs={runs}, warmup={warmup})")
     if threads is not None and threads < 1:
-        raise ValueError(f"threads 는 1 이상이어야 합니다 (got {threads})")
+        raise ValueError(f"threads는 1 이상이어야 합니다 (got {threads})")
     previous = torch.get_num_threads()
     if threads is not None:
         torch.set_num_threads(threads)
@@ -105,7 +105,7 @@ def model_size_bytes(model: nn.Module | dict) -> int:
     elif isinstance(model, dict):
         state = model
     else:
-        raise TypeError(f"nn.Module 또는 state_dict 가 필요합니다 (got {type(model).__name__})")
+        raise TypeError(f"nn.Module 또는 state_dict가 필요합니다 (got {type(model).__name__})")
     buffer = io.BytesIO()
     torch.save(state, buffer)
     return buffer.getbuffer().nbytes

@@ -81,7 +81,7 @@ def read_sensor_csv(
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise ValueError(
-            f"{path.name}: 필요한 열 {missing} 이 없습니다 (missing columns); "
+            f"{path.name}: 필요한 열 {missing}이 없습니다 (missing columns); "
             f"있는 열: {list(frame.columns)}. 올바른 파일인지 확인하세요."
         )
     try:
@@ -95,13 +95,13 @@ def read_sensor_csv(
         bad = nan_counts[nan_counts > 0]
         if len(bad):
             raise ValueError(
-                f"{path.name}: 결측값(NaN)이 있으면 안 되는 열에 NaN 이 있습니다: "
+                f"{path.name}: 결측값(NaN)이 있으면 안 되는 열에 NaN이 있습니다: "
                 f"{bad.to_dict()}. 파일이 손상되었다면 {_RESTORE_HINT}."
             )
     if time_column:
         index = pd.to_datetime(frame[time_column], utc=utc)
         if not index.is_monotonic_increasing:
-            raise ValueError(f"{path.name}: 시간 열 '{time_column}' 이 증가하는 순서가 아닙니다.")
+            raise ValueError(f"{path.name}: 시간 열 '{time_column}'이 증가하는 순서가 아닙니다.")
         values.index = pd.DatetimeIndex(index, name=time_column)
     return values
 
@@ -128,14 +128,14 @@ def load_basic_motions() -> BasicMotions:
         arrays = {k: archive[k] for k in archive.files}
     needed = {"X_train", "y_train", "X_test", "y_test", "channels"}
     if not needed <= arrays.keys():
-        raise ValueError(f"basic_motions.npz: 배열 {sorted(needed - arrays.keys())} 이 없습니다.")
+        raise ValueError(f"basic_motions.npz: 배열 {sorted(needed - arrays.keys())}이 없습니다.")
     for split in ("train", "test"):
         X = arrays[f"X_{split}"]
         if X.ndim != 3 or X.shape[1] != 6 or len(X) != len(arrays[f"y_{split}"]):
-            raise ValueError(f"basic_motions.npz: X_{split} 의 모양이 이상합니다: {X.shape}")
+            raise ValueError(f"basic_motions.npz: X_{split}의 모양이 이상합니다: {X.shape}")
         if not np.isfinite(X).all():
             raise ValueError(
-                f"basic_motions.npz: X_{split} 에 NaN/inf 가 있습니다. {_RESTORE_HINT}."
+                f"basic_motions.npz: X_{split}에 NaN/inf가 있습니다. {_RESTORE_HINT}."
             )
     classes = tuple(sorted(set(arrays["y_train"].tolist())))
     lookup = {c: i for i, c in enumerate(classes)}
@@ -237,13 +237,13 @@ def time_ordered_split(
     """
     fractions = [float(f) for f in fractions]
     if not fractions or any(f <= 0 for f in fractions) or abs(sum(fractions) - 1.0) > 1e-6:
-        raise ValueError(f"fractions 는 합이 1 인 양수들이어야 합니다 (got {fractions})")
+        raise ValueError(f"fractions는 합이 1인 양수들이어야 합니다 (got {fractions})")
     n = len(data)
     bounds = np.round(np.cumsum([0.0, *fractions]) * n).astype(int)
     bounds[-1] = n
     if np.any(np.diff(bounds) <= 0):
         raise ValueError(
-            f"길이 {n} 은 {fractions} 로 나누기에 너무 짧습니다 (a part would be empty)"
+            f"길이 {n}은 {fractions}로 나누기에 너무 짧습니다 (a part would be empty)"
         )
     take = (
         (lambda a, b: data.iloc[a:b])
@@ -273,7 +273,7 @@ class Standardizer:
             )
         if not np.isfinite(arr).all():
             raise ValueError(
-                "Standardizer.fit: 훈련 데이터에 NaN/inf 가 있습니다; 먼저 결측값을 처리하세요."
+                "Standardizer.fit: 학습 데이터에 NaN/inf가 있습니다; 먼저 결측값을 처리하세요."
             )
         self.mean = arr.mean(axis=0)
         self.std = np.maximum(arr.std(axis=0), self.eps)
@@ -281,7 +281,7 @@ class Standardizer:
 
     def _check(self) -> None:
         if self.mean is None or self.std is None:
-            raise RuntimeError("Standardizer 를 먼저 fit(train) 하세요 (not fitted).")
+            raise RuntimeError("Standardizer를 먼저 fit(train) 하세요 (not fitted).")
 
     def transform(self, x: np.ndarray) -> np.ndarray:
         """Standardise ``x`` with the training statistics (float32 result)."""
@@ -323,21 +323,21 @@ class SlidingWindowDataset(Dataset):
         data = torch.from_numpy(np.array(series, dtype=np.float32))
         if data.ndim not in (1, 2):
             raise ValueError(
-                f"series 는 (time,) 또는 (time, features) 여야 합니다; got {tuple(data.shape)}"
+                f"series는 (time,) 또는 (time, features) 여야 합니다; got {tuple(data.shape)}"
             )
         for name, value in (("input_len", input_len), ("horizon", horizon), ("stride", stride)):
             if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} 는 1 이상의 정수여야 합니다 (got {value!r})")
+                raise ValueError(f"{name}는 1 이상의 정수여야 합니다 (got {value!r})")
         if not torch.isfinite(data).all():
             raise ValueError(
-                "series 에 NaN/inf 가 있습니다; 창(window)을 만들기 전에 결측값을 처리하세요."
+                "series에 NaN/inf가 있습니다; 윈도우(window)를 만들기 전에 결측값을 처리하세요."
             )
         if len(data) < input_len + horizon:
             raise ValueError(
-                f"series 길이 {len(data)} 가 창 하나(input_len {input_len} + horizon {horizon})보다 짧습니다."
+                f"series 길이 {len(data)}가 윈도우 하나(input_len {input_len} + horizon {horizon})보다 짧습니다."
             )
         if target_columns is not None and data.ndim != 2:
-            raise ValueError("target_columns 는 (time, features) 시계열에서만 쓸 수 있습니다.")
+            raise ValueError("target_columns는 (time, features) 시계열에서만 쓸 수 있습니다.")
         self.data = data
         self.input_len = input_len
         self.horizon = horizon
@@ -380,7 +380,7 @@ def make_window_splits(
     parts = time_ordered_split(np.asarray(series), fractions)
     if len(parts) != 3:
         raise ValueError(
-            "make_window_splits 는 (train, val, test) 세 부분의 fractions 가 필요합니다"
+            "make_window_splits는 (train, val, test) 세 부분의 fractions가 필요합니다"
         )
     scaler = Standardizer().fit(parts[0])
     datasets = [

@@ -53,7 +53,7 @@ def known_warnings(
         re.error: a message pattern is not a valid regular expression.
     """
     if not rules:
-        raise ValueError("known_warnings 에 (경고 종류, 메시지 정규식) 규칙을 하나 이상 주세요")
+        raise ValueError("known_warnings에 (경고 종류, 메시지 정규식) 규칙을 하나 이상 주세요")
     compiled: list[tuple[type[Warning], re.Pattern[str]]] = []
     for rule in rules:
         if (
@@ -125,8 +125,8 @@ def write_onnx_metadata(path: str | os.PathLike[str], metadata: Mapping[str, Any
             encoded[key] = json.dumps(value, ensure_ascii=False)
         except (TypeError, ValueError) as exc:
             raise TypeError(
-                f"메타데이터 '{key}' 를 JSON 으로 바꿀 수 없습니다 ({type(value).__name__}); "
-                "numpy 배열은 .tolist() 로, 숫자는 float()/int() 로 바꿔 넣으세요"
+                f"메타데이터 '{key}'를 JSON으로 바꿀 수 없습니다 ({type(value).__name__}); "
+                "numpy 배열은 .tolist()로, 숫자는 float()/int()로 바꿔 넣으세요"
             ) from exc
     model = onnx.load(str(p))
     kept = {prop.key: prop.value for prop in model.metadata_props if prop.key not in encoded}
@@ -168,7 +168,7 @@ def ort_session(path: str | os.PathLike[str], threads: int = 1) -> Any:
     import onnxruntime as ort
 
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads 는 1 이상의 정수여야 합니다 (got {threads!r})")
+        raise ValueError(f"threads는 1 이상의 정수여야 합니다 (got {threads!r})")
     p = _check_file(path, "ONNX")
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
@@ -190,11 +190,11 @@ def sliding_windows(stream: np.ndarray, window: int, hop: int = 1) -> np.ndarray
     """
     arr = np.asarray(stream)
     if arr.ndim != 2:
-        raise ValueError(f"stream 은 (time, channels) 2차원 배열이어야 합니다; got {arr.shape}")
+        raise ValueError(f"stream은 (time, channels) 2차원 배열이어야 합니다; got {arr.shape}")
     for name, value in (("window", window), ("hop", hop)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} 는 1 이상의 정수여야 합니다 (got {value!r})")
+            raise ValueError(f"{name}는 1 이상의 정수여야 합니다 (got {value!r})")
     if len(arr) < window:
-        raise ValueError(f"stream 이 창 하나보다 짧습니다: 샘플 {len(arr)} 개 < window {window}")
+        raise ValueError(f"stream이 윈도우 하나보다 짧습니다: 샘플 {len(arr)}개 < window {window}")
     views = np.lib.stride_tricks.sliding_window_view(arr, window, axis=0)  # (n, C, window)
     return np.ascontiguousarray(views[::hop])

@@ -29,14 +29,14 @@ def get_device(prefer: str | None = None) -> torch.device:
     if requested not in _VALID_DEVICES:
         raise ValueError(
             f"알 수 없는 장치 '{requested}' (unknown device). "
-            f"AIOT_DEVICE 는 {' 또는 '.join(_VALID_DEVICES)} 이어야 합니다; "
-            "자동 선택을 원하면 AIOT_DEVICE 를 지우세요 (unset AIOT_DEVICE)."
+            f"AIOT_DEVICE는 {' 또는 '.join(_VALID_DEVICES)} 이어야 합니다; "
+            "자동 선택을 원하면 AIOT_DEVICE를 지우세요 (unset AIOT_DEVICE)."
         )
     if requested == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(
-            "CUDA 를 요청했지만 (AIOT_DEVICE=cuda) 이 컴퓨터에서 쓸 수 있는 CUDA GPU 가 없습니다 "
-            "(no CUDA GPU available). AIOT_DEVICE=cpu 로 실행하거나 AIOT_DEVICE 를 지우세요; "
-            "GPU 가 있다면 nvidia-smi 와 CUDA 용 torch 설치를 확인하세요."
+            "AIOT_DEVICE=cuda로 CUDA를 요청했지만 이 컴퓨터에는 쓸 수 있는 CUDA GPU가 없습니다 "
+            "(no CUDA GPU available). AIOT_DEVICE=cpu로 실행하거나 AIOT_DEVICE를 지우세요; "
+            "GPU가 있다면 nvidia-smi와 CUDA 용 torch 설치를 확인하세요."
         )
     return torch.device(requested)
 
@@ -49,9 +49,9 @@ def seed_everything(seed: int = 42) -> None:
         ValueError: ``seed`` is negative or does not fit in 32 bits.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed 는 정수여야 합니다 (got {type(seed).__name__})")
+        raise TypeError(f"seed는 정수여야 합니다 (got {type(seed).__name__})")
     if not 0 <= seed < 2**32:
-        raise ValueError(f"seed 는 0 이상 2**32 미만이어야 합니다 (got {seed})")
+        raise ValueError(f"seed는 0 이상 2**32 미만이어야 합니다 (got {seed})")
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device

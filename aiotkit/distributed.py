@@ -67,16 +67,16 @@ def torchrun_args(
             without ``rdzv_endpoint``.
     """
     if isinstance(nproc_per_node, bool) or not isinstance(nproc_per_node, int):
-        raise ValueError(f"nproc_per_node 는 정수여야 합니다 (got {nproc_per_node!r})")
+        raise ValueError(f"nproc_per_node는 정수여야 합니다 (got {nproc_per_node!r})")
     if nproc_per_node < 1:
-        raise ValueError(f"nproc_per_node 는 1 이상이어야 합니다 (got {nproc_per_node})")
+        raise ValueError(f"nproc_per_node는 1 이상이어야 합니다 (got {nproc_per_node})")
     if max_restarts < 0:
-        raise ValueError(f"max_restarts 는 0 이상이어야 합니다 (got {max_restarts})")
+        raise ValueError(f"max_restarts는 0 이상이어야 합니다 (got {max_restarts})")
     args: list[str] = []
     if rdzv_endpoint is None:
         if str(nnodes) != "1":
             raise ValueError(
-                f"nnodes={nnodes!r}: 여러 노드가 만나려면 rdzv_endpoint='호스트:포트' 가 필요합니다"
+                f"nnodes={nnodes!r}: 여러 노드가 만나려면 rdzv_endpoint='호스트:포트'가 필요합니다"
             )
         args.append("--standalone")
     else:
@@ -119,7 +119,7 @@ class JobResult:
 def _run_job(command: list[str], timeout: float, env: Mapping[str, str] | None) -> JobResult:
     """Run ``command`` from the project root in its own process group; capture and clean up."""
     if timeout <= 0:
-        raise ValueError(f"timeout 은 0 보다 커야 합니다 (got {timeout})")
+        raise ValueError(f"timeout은 0보다 커야 합니다 (got {timeout})")
     job_env = {**os.environ, **DEFAULT_JOB_ENV, **(env or {})}
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -161,7 +161,7 @@ def _script_path(script: str | os.PathLike[str]) -> None:
 def _checked(result: JobResult, what: str, check: bool) -> JobResult:
     if check and result.returncode != 0:
         raise RuntimeError(
-            f"{what} 이 실패했습니다 (종료 코드 {result.returncode}). 로그의 끝:\n"
+            f"{what}이 실패했습니다 (종료 코드 {result.returncode}). 로그의 끝:\n"
             f"{result.output[-3000:]}"
         )
     return result

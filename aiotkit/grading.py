@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     grades = grade_submissions(Path(args.submissions), args.timeout)
     write_csv(grades, Path(args.csv))
     print(summary_table(grades))
-    print(f"\n{len(grades)} 개 결과를 {args.csv} 에 썼습니다.")
+    print(f"\n{len(grades)}개 결과를 {args.csv}에 썼습니다.")
     return 0
 
 

@@ -56,7 +56,7 @@ def tensor_loader(
         if not isinstance(t, torch.Tensor):
             raise TypeError(
                 f"tensor_loader: {i}번째 인자가 텐서가 아닙니다 (got {type(t).__name__}); "
-                "torch.tensor(...) 나 torch.from_numpy(...) 로 바꾸세요"
+                "torch.tensor(...)나 torch.from_numpy(...)로 바꾸세요"
             )
         if t.ndim == 0:
             raise ValueError(
@@ -69,7 +69,7 @@ def tensor_loader(
         raise ValueError("tensor_loader: 빈 텐서입니다 (샘플 0개)")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(
-            f"tensor_loader: batch_size 는 1 이상의 정수여야 합니다 (got {batch_size!r})"
+            f"tensor_loader: batch_size는 1 이상의 정수여야 합니다 (got {batch_size!r})"
         )
     dataset = TensorDataset(*tensors)
     if shuffle:

@@ -23,9 +23,9 @@ def _as_array(values: ArrayLike, name: str) -> np.ndarray:
         values = values.detach().cpu().numpy()
     arr = np.asarray(values, dtype=np.float64)
     if arr.size == 0:
-        raise ValueError(f"{name} 가 비어 있습니다 (empty)")
+        raise ValueError(f"{name}가 비어 있습니다 (empty)")
     if not np.isfinite(arr).all():
-        raise ValueError(f"{name} 에 NaN/inf 가 있습니다; 먼저 결측값을 처리하세요.")
+        raise ValueError(f"{name}에 NaN/inf가 있습니다; 먼저 결측값을 처리하세요.")
     return arr
 
 
@@ -33,7 +33,7 @@ def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]
     t, p = _as_array(y_true, "y_true"), _as_array(y_pred, "y_pred")
     if t.shape != p.shape:
         raise ValueError(
-            f"y_true {t.shape} 와 y_pred {p.shape} 의 모양이 다릅니다; 같은 모양으로 맞추세요."
+            f"y_true {t.shape}와 y_pred {p.shape}의 모양이 다릅니다; 같은 모양으로 맞추세요."
         )
     return t, p
 
@@ -59,8 +59,8 @@ def mape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     t, p = _pair(y_true, y_pred)
     if np.any(t == 0):
         raise ValueError(
-            f"y_true 에 0 이 {int(np.sum(t == 0))} 개 있어 MAPE 를 정의할 수 없습니다 "
-            "(division by zero); MAE 나 MASE 를 쓰세요."
+            f"y_true에 0이 {int(np.sum(t == 0))}개 있어 MAPE를 정의할 수 없습니다 "
+            "(division by zero); MAE나 MASE를 쓰세요."
         )
     return float(100.0 * np.mean(np.abs(t - p) / np.abs(t)))
 
@@ -91,11 +91,11 @@ def detection_metrics(labels: ArrayLike, scores: ArrayLike, threshold: float) ->
     y = _as_array(labels, "labels").reshape(-1)
     s = _as_array(scores, "scores").reshape(-1)
     if len(y) != len(s):
-        raise ValueError(f"labels ({len(y)}) 와 scores ({len(s)}) 의 길이가 다릅니다")
+        raise ValueError(f"labels ({len(y)})와 scores ({len(s)})의 길이가 다릅니다")
     if not np.isin(y, (0, 1)).all():
-        raise ValueError("labels 는 0(정상) 또는 1(이상)이어야 합니다")
+        raise ValueError("labels는 0(정상) 또는 1(이상)이어야 합니다")
     if y.min() == y.max():
-        raise ValueError("labels 에 정상(0)과 이상(1)이 모두 있어야 ROC AUC 를 계산할 수 있습니다")
+        raise ValueError("labels에 정상(0)과 이상(1)이 모두 있어야 ROC AUC를 계산할 수 있습니다")
     positive = y == 1
     alarm = s > float(threshold)
     true_alarms = int(np.sum(alarm & positive))

@@ -33,7 +33,7 @@ class SensorCNN1d(nn.Module):
         super().__init__()
         if min(in_channels, n_classes, hidden, kernel_size) < 1:
             raise ValueError(
-                "in_channels, n_classes, hidden, kernel_size 는 모두 1 이상이어야 합니다"
+                "in_channels, n_classes, hidden, kernel_size는 모두 1 이상이어야 합니다"
             )
         self.in_channels = in_channels
         padding = kernel_size // 2
@@ -63,7 +63,7 @@ class GRUClassifier(nn.Module):
     def __init__(self, in_channels: int, n_classes: int, hidden: int = 32) -> None:
         super().__init__()
         if min(in_channels, n_classes, hidden) < 1:
-            raise ValueError("in_channels, n_classes, hidden 은 모두 1 이상이어야 합니다")
+            raise ValueError("in_channels, n_classes, hidden은 모두 1 이상이어야 합니다")
         self.in_channels = in_channels
         self.gru = nn.GRU(in_channels, hidden, batch_first=True)
         self.head = nn.Linear(hidden, n_classes)

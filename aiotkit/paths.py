@@ -28,7 +28,7 @@ def artifacts_dir(name: str) -> Path:
     """
     if not name or Path(name).is_absolute() or ".." in Path(name).parts:
         raise ValueError(
-            f"artifacts_dir 의 이름은 'advanced_02' 같은 상대 이름이어야 합니다 (got {name!r})"
+            f"artifacts_dir의 이름은 'advanced_02' 같은 상대 이름이어야 합니다 (got {name!r})"
         )
     path = project_root() / "artifacts" / name
     path.mkdir(parents=True, exist_ok=True)

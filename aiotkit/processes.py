@@ -23,11 +23,11 @@ _PROC = Path("/proc")
 
 def _check_pid(pid: int, what: str = "pid") -> None:
     if isinstance(pid, bool) or not isinstance(pid, int):
-        raise TypeError(f"{what} 는 정수여야 합니다 (got {type(pid).__name__})")
+        raise TypeError(f"{what}는 정수여야 합니다 (got {type(pid).__name__})")
     if pid <= 0:
         raise ValueError(
-            f"{what} 는 1 이상이어야 합니다 (got {pid}); 0 이나 음수는 '내 프로세스 그룹 전체' "
-            "같은 특별한 뜻이라 여기서는 받지 않습니다. proc.pid 를 넘기세요."
+            f"{what}는 1 이상이어야 합니다 (got {pid}); 0이나 음수는 '내 프로세스 그룹 전체' "
+            "같은 특별한 뜻이라 여기서는 받지 않습니다. proc.pid를 넘기세요."
         )
 
 
@@ -120,7 +120,7 @@ def stop_process_group(pgid: int, timeout: float = 10.0) -> bool:
     """
     _check_pid(pgid, "pgid")
     if timeout < 0:
-        raise ValueError(f"timeout 은 0 이상이어야 합니다 (got {timeout})")
+        raise ValueError(f"timeout은 0 이상이어야 합니다 (got {timeout})")
     for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(pgid, sig)
@@ -132,5 +132,5 @@ def stop_process_group(pgid: int, timeout: float = 10.0) -> bool:
                 return sig == signal.SIGTERM
             time.sleep(0.05)
     raise RuntimeError(
-        f"프로세스 그룹 {pgid} 가 SIGKILL 뒤에도 남아 있습니다; `ps -o pid,stat,cmd -g {pgid}` 로 확인하세요."
+        f"프로세스 그룹 {pgid}가 SIGKILL 뒤에도 남아 있습니다; `ps -o pid,stat,cmd -g {pgid}`로 확인하세요."
     )

@@ -46,22 +46,22 @@ def _as_series(values: Sequence[float] | np.ndarray, name: str = "values") -> np
     arr = np.asarray(values, dtype=np.float64)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(
-            f"{name} 는 비어 있지 않은 1차원 시계열이어야 합니다 (got shape {arr.shape})"
+            f"{name}는 비어 있지 않은 1차원 시계열이어야 합니다 (got shape {arr.shape})"
         )
     if not np.isfinite(arr).all():
-        raise ValueError(f"{name} 에 NaN/inf 가 있습니다; 먼저 결측값을 처리하세요.")
+        raise ValueError(f"{name}에 NaN/inf가 있습니다; 먼저 결측값을 처리하세요.")
     return arr
 
 
 def _check_segment(n: int, start: int, length: int) -> None:
     if isinstance(start, bool) or not isinstance(start, (int, np.integer)):
-        raise TypeError(f"start 는 정수여야 합니다 (got {type(start).__name__})")
+        raise TypeError(f"start는 정수여야 합니다 (got {type(start).__name__})")
     if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 1:
-        raise ValueError(f"length 는 1 이상의 정수여야 합니다 (got {length!r})")
+        raise ValueError(f"length는 1 이상의 정수여야 합니다 (got {length!r})")
     if not 0 <= start or start + length > n:
         raise ValueError(
-            f"구간 [{start}, {start + length}) 이 시계열 길이 {n} 을 벗어납니다; "
-            "start 와 length 를 줄이세요."
+            f"구간 [{start}, {start + length})이 시계열 길이 {n}을 벗어납니다; "
+            "start와 length를 줄이세요."
         )
 
 
@@ -132,7 +132,7 @@ class FaultInjection:
     def mask(self, kind: str) -> np.ndarray:
         """Boolean mask of the points that carry fault ``kind`` (one of :data:`FAULT_TYPES`)."""
         if kind not in FAULT_TYPES:
-            raise ValueError(f"kind 는 {FAULT_TYPES} 중 하나여야 합니다 (got {kind!r})")
+            raise ValueError(f"kind는 {FAULT_TYPES} 중 하나여야 합니다 (got {kind!r})")
         return self.labels == FAULT_TYPES.index(kind)
 
 
@@ -193,25 +193,25 @@ def inject_faults(
     n = len(clean)
     for name, count in (("n_spikes", n_spikes), ("n_stuck", n_stuck), ("n_drift", n_drift)):
         if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0:
-            raise ValueError(f"{name} 는 0 이상의 정수여야 합니다 (got {count!r})")
+            raise ValueError(f"{name}는 0 이상의 정수여야 합니다 (got {count!r})")
     for name, length in (("stuck_length", stuck_length), ("drift_length", drift_length)):
         if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 2:
-            raise ValueError(f"{name} 는 2 이상의 정수여야 합니다 (got {length!r})")
+            raise ValueError(f"{name}는 2 이상의 정수여야 합니다 (got {length!r})")
     if spike_size <= 0 or drift_size <= 0:
         raise ValueError(
-            f"spike_size 와 drift_size 는 양수여야 합니다 (got {spike_size}, {drift_size}); "
+            f"spike_size와 drift_size는 양수여야 합니다 (got {spike_size}, {drift_size}); "
             "방향(부호)은 무작위로 정해집니다."
         )
     if gap < 0:
-        raise ValueError(f"gap 은 0 이상이어야 합니다 (got {gap})")
+        raise ValueError(f"gap은 0 이상이어야 합니다 (got {gap})")
     unit = robust_scale(clean) if scale is None else float(scale)
     if not np.isfinite(unit) or unit <= 0:
-        raise ValueError(f"scale 은 양수여야 합니다 (got {scale})")
+        raise ValueError(f"scale은 양수여야 합니다 (got {scale})")
     blocked = np.zeros(n, dtype=bool)
     if protect is not None:
         protect_mask = np.asarray(protect, dtype=bool).reshape(-1)
         if len(protect_mask) != n:
-            raise ValueError(f"protect 길이 {len(protect_mask)} 가 values 길이 {n} 과 다릅니다")
+            raise ValueError(f"protect 길이 {len(protect_mask)}가 values 길이 {n}과 다릅니다")
         blocked |= protect_mask
 
     rng = np.random.default_rng(seed)
@@ -224,8 +224,8 @@ def inject_faults(
             break
     if segments is None:
         raise ValueError(
-            f"시계열(길이 {n}, 보호되지 않은 점 {int((~blocked).sum())} 개)에 결함을 넣을 빈 자리가 "
-            "없습니다; 결함 수나 길이, gap 을 줄이세요."
+            f"시계열(길이 {n}, 보호되지 않은 점 {int((~blocked).sum())}개)에 결함을 넣을 빈 자리가 "
+            "없습니다; 결함 수나 길이, gap을 줄이세요."
         )
 
     faulty = clean.copy()
@@ -252,19 +252,19 @@ def inject_faults(
 
 def _check_sound_args(kind: str, duration: float, sample_rate: int) -> None:
     if kind not in SOUND_KINDS:
-        raise ValueError(f"kind 는 {SOUND_KINDS} 중 하나여야 합니다 (got {kind!r})")
+        raise ValueError(f"kind는 {SOUND_KINDS} 중 하나여야 합니다 (got {kind!r})")
     if not duration > 0:
         raise ValueError(f"duration(초)은 양수여야 합니다 (got {duration})")
     if isinstance(sample_rate, bool) or not isinstance(sample_rate, int) or sample_rate < 8000:
         raise ValueError(
-            f"sample_rate 는 8000 이상의 정수(Hz)여야 합니다 (got {sample_rate!r}); 보통 16000."
+            f"sample_rate는 8000 이상의 정수(Hz)여야 합니다 (got {sample_rate!r}); 보통 16000."
         )
 
 
 def _machine_sound(kind: str, duration: float, sample_rate: int, rng: np.random.Generator):
     t = np.arange(int(round(duration * sample_rate))) / sample_rate
     # --- the normal machine: hum at f0 with 10 harmonics, slow amplitude modulation, noise
-    f0 = rng.uniform(110.0, 130.0)  # rotation-related fundamental, varies ±8 % between clips
+    f0 = rng.uniform(110.0, 130.0)  # rotation-related fundamental, varies ±8% between clips
     amplitudes = rng.uniform(0.7, 1.3, size=10) / np.arange(1, 11)
     if kind == "imbalance":
         # imbalance: the machine runs off-speed and the 1x component is much stronger
@@ -308,12 +308,12 @@ def machine_sound(
 
     The normal machine is a hum: fundamental f0 drawn from 110-130 Hz with 10 harmonics
     (amplitudes about 1/k), a slow 0.5-2 Hz amplitude modulation, white background noise at
-    5-10 % of the hum's RMS, and a random overall gain (0.08-0.12). Faults, known by
+    5-10% of the hum's RMS, and a random overall gain (0.08-0.12). Faults, known by
     construction:
 
     - ``"bearing"``: plus a train of 8-14 impulses per second, each a 3-5 kHz resonance
       decaying in 1-2 ms (a defect on a bearing race hit by the rolling elements);
-    - ``"imbalance"``: the fundamental moves 15-30 % up (off-speed) and its 1x component is
+    - ``"imbalance"``: the fundamental moves 15-30% up (off-speed) and its 1x component is
       2.5-3.5 times stronger;
     - ``"noise"``: the broadband noise is 3-5 times (about +10 to +14 dB) louder.
 

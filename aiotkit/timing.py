@@ -92,16 +92,16 @@ def load_timings(path: str | os.PathLike[str]) -> dict:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
-            f"측정 파일이 없습니다: {path}. AIOT_DURATIONS_JSON={path} make notebooks 로 만드세요."
+            f"측정 파일이 없습니다: {path}. AIOT_DURATIONS_JSON={path} make notebooks로 만드세요."
         )
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
-        raise ValueError(f"{path}: JSON 이 아닙니다 ({err}). 측정을 다시 하세요.") from err
+        raise ValueError(f"{path}: JSON이 아닙니다 ({err}). 측정을 다시 하세요.") from err
     missing = [key for key in _REQUIRED if not isinstance(record, dict) or key not in record]
     if missing:
         raise ValueError(
-            f"{path}: 항목 {missing} 이 없습니다. 옛 형식이면 AIOT_DURATIONS_JSON 으로 다시 측정하세요."
+            f"{path}: 항목 {missing}이 없습니다. 옛 형식이면 AIOT_DURATIONS_JSON으로 다시 측정하세요."
         )
     bad = {
         k: v for k, v in record["notebooks"].items() if not isinstance(v, (int, float)) or v <= 0
@@ -136,7 +136,7 @@ def comparison_table(cpu: dict, gpu: dict) -> str:
     if failed:
         raise ValueError(f"실패한 노트북이 있어 표를 만들지 않습니다: {failed}")
     lines = [
-        f"| 노트북 | {cpu['device']} 초 | {gpu['device']} 초 | 배율 |",
+        f"| 노트북 | {cpu['device']} (초) | {gpu['device']} (초) | 배율 |",
         "|---|---:|---:|---:|",
     ]
     for name in sorted(cpu["notebooks"]):
@@ -155,7 +155,7 @@ def replace_section(text: str, body: str) -> str:
     """
     start, end = text.find(START_MARKER), text.find(END_MARKER)
     if start < 0 or end < start:
-        raise ValueError(f"README 에 {START_MARKER} … {END_MARKER} 표시가 없습니다.")
+        raise ValueError(f"README에 {START_MARKER} … {END_MARKER} 표시가 없습니다.")
     return text[: start + len(START_MARKER)] + "\n" + body.strip() + "\n" + text[end:]
 
 
@@ -164,7 +164,7 @@ def update_readme(readme: str | os.PathLike[str], cpu_path: str, gpu_path: str) 
     cpu, gpu = load_timings(cpu_path), load_timings(gpu_path)
     table = comparison_table(cpu, gpu)
     body = (
-        f"같은 노트북 코드(fingerprint `{cpu['fingerprint']}`)를 두 기계에서 nbval 로 하나씩 차례로 실행한 셀 시간(커널 "
+        f"같은 노트북 코드(fingerprint `{cpu['fingerprint']}`)를 두 기계에서 nbval로 하나씩 차례로 실행한 셀 시간(커널 "
         f"시작 제외)입니다. torch {cpu['torch']} / {gpu['torch']}.\n\n{table}"
     )
     readme = Path(readme)

@@ -37,7 +37,7 @@ def accuracy(outputs: torch.Tensor, targets: torch.Tensor) -> float:
         targets = targets.reshape(-1)
     if predicted.shape != targets.shape:
         raise ValueError(
-            f"accuracy: 예측 {tuple(predicted.shape)} 와 정답 {tuple(targets.shape)} 의 모양이 다릅니다"
+            f"accuracy: 예측 {tuple(predicted.shape)}와 정답 {tuple(targets.shape)}의 모양이 다릅니다"
         )
     return (predicted == targets.long()).float().mean().item()
 
@@ -47,13 +47,13 @@ def _resolve_metric(metric: str | Metric | None) -> Metric | None:
         return metric
     if metric == "accuracy":
         return accuracy
-    raise ValueError(f"metric 은 'accuracy', 함수, 또는 None 이어야 합니다 (got {metric!r})")
+    raise ValueError(f"metric은 'accuracy', 함수, 또는 None 이어야 합니다 (got {metric!r})")
 
 
 def _check_loader(loader: object, name: str) -> None:
     if not isinstance(loader, DataLoader):
         raise TypeError(
-            f"{name} 은 torch.utils.data.DataLoader 여야 합니다 (got {type(loader).__name__})"
+            f"{name}은 torch.utils.data.DataLoader 여야 합니다 (got {type(loader).__name__})"
         )
 
 
@@ -86,7 +86,7 @@ def evaluate(
             total_metric += metric_fn(outputs, targets) * batch
         count += batch
     if count == 0:
-        raise ValueError("evaluate: loader 가 비어 있습니다 (empty loader)")
+        raise ValueError("evaluate: loader가 비어 있습니다 (empty loader)")
     result = {"loss": total_loss / count}
     if metric_fn is not None:
         result["metric"] = total_metric / count
@@ -157,11 +157,11 @@ def fit(
             validation loader; a NaN/inf training loss (lower the learning rate).
     """
     if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs 는 1 이상의 정수여야 합니다 (got {epochs!r})")
+        raise ValueError(f"epochs는 1 이상의 정수여야 합니다 (got {epochs!r})")
     if patience is not None and patience < 1:
-        raise ValueError(f"patience 는 1 이상이어야 합니다 (got {patience})")
+        raise ValueError(f"patience는 1 이상이어야 합니다 (got {patience})")
     if val_loader is None and (patience is not None or checkpoint_path is not None):
-        raise ValueError("조기 종료(patience)와 체크포인트는 val_loader 가 있어야 합니다")
+        raise ValueError("조기 종료(patience)와 체크포인트는 val_loader가 있어야 합니다")
     _check_loader(train_loader, "train_loader")
     if val_loader is not None:
         _check_loader(val_loader, "val_loader")
@@ -179,7 +179,7 @@ def fit(
             loss = loss_fn(model(inputs), targets)
             if not torch.isfinite(loss):
                 raise ValueError(
-                    f"epoch {epoch}: 손실이 {loss.item()} 입니다 (NaN/inf). 학습률을 낮추거나 입력 정규화를 확인하세요."
+                    f"epoch {epoch}: 손실이 {loss.item()}입니다 (NaN/inf). 학습률을 낮추거나 입력 정규화를 확인하세요."
                 )
             loss.backward()
             optimizer.step()
@@ -205,7 +205,7 @@ def fit(
         if scheduler is not None:
             if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
                 if not history.val_loss:
-                    raise ValueError("ReduceLROnPlateau 는 val_loader 가 필요합니다")
+                    raise ValueError("ReduceLROnPlateau는 val_loader가 필요합니다")
                 scheduler.step(history.val_loss[-1])
             else:
                 scheduler.step()

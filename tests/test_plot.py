@@ -13,7 +13,7 @@ def teardown_function():
 def test_plot_history_from_history_and_dict():
     history = History(train_loss=[1.0, 0.5], val_loss=[1.1, 0.7], val_metric=[0.5, 0.8])
     ax = plot_history(history)
-    assert ax.get_xlabel() == "epoch" and len(ax.get_lines()) == 2
+    assert ax.get_xlabel() == "에폭(epoch)" and len(ax.get_lines()) == 2
     plot_history({"train_loss": [1, 2]})
     with pytest.raises(ValueError):
         plot_history({})

@@ -12,7 +12,7 @@ def _series(n=300, seed=0):
 def test_robust_scale_ignores_outliers():
     x = np.random.default_rng(0).standard_normal(10_000)
     assert S.robust_scale(x) == pytest.approx(1.0, abs=0.05)
-    x[:100] = 1e6  # 1 % wild outliers barely move it
+    x[:100] = 1e6  # 1% wild outliers barely move it
     assert S.robust_scale(x) == pytest.approx(1.0, abs=0.06)
     assert S.robust_scale([5.0, 5.0, 5.0]) == 1.0
 

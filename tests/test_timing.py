@@ -78,7 +78,7 @@ def test_comparison_table_rows_and_ratio():
         record(device="NVIDIA H100", notebooks={"basics/01.ipynb": 5.0, "models/02.ipynb": 4.0}),
     )
     lines = table.splitlines()
-    assert lines[0] == "| 노트북 | CPU (2 cores) 초 | NVIDIA H100 초 | 배율 |"
+    assert lines[0] == "| 노트북 | CPU (2 cores) (초) | NVIDIA H100 (초) | 배율 |"
     assert "| basics/01 | 10.0 | 5.0 | 2.0× |" in lines
     assert "| models/02 | 20.0 | 4.0 | 5.0× |" in lines
     assert lines[-1] == "| **합계** | 30 | 9 | 3.3× |"

@@ -20,23 +20,23 @@ def _check_range_normalizer(RangeNormalizer) -> None:
         module = RangeNormalizer(low.clone(), high.clone())
         expect(
             isinstance(module, nn.Module),
-            f"nn.Module 을 만들어야 합니다 (got {type(module).__name__})",
+            f"nn.Module을 만들어야 합니다 (got {type(module).__name__})",
         )
         n_params = sum(p.numel() for p in module.parameters())
         expect(
             n_params == 0,
-            f"low/high 는 학습되면 안 됩니다: parameters() 에 원소 {n_params}개가 있습니다 "
-            "(nn.Parameter 대신 register_buffer 를 쓰세요)",
+            f"low/high는 학습되면 안 됩니다: parameters()에 원소 {n_params}개가 있습니다 "
+            "(nn.Parameter 대신 register_buffer를 쓰세요)",
         )
         keys = set(module.state_dict())
         expect(
             {"low", "high"} <= keys,
-            f"state_dict 에 'low', 'high' 가 있어야 합니다; 받은 키 {sorted(keys)} "
-            "(그냥 속성이 아니라 register_buffer 로 등록하세요)",
+            f"state_dict에 'low', 'high'가 있어야 합니다; 받은 키 {sorted(keys)} "
+            "(그냥 속성이 아니라 register_buffer로 등록하세요)",
         )
         x = low + (high - low) * torch.rand(5, low.numel(), generator=generator)
         expected = (x - low) / (high - low)
-        expect_close(module(x), expected, f"low={low.tolist()}, high={high.tolist()} 의 출력")
+        expect_close(module(x), expected, f"low={low.tolist()}, high={high.tolist()}의 출력")
         edges = torch.stack([low, high])
         expect_close(
             module(edges),
@@ -48,21 +48,21 @@ def _check_range_normalizer(RangeNormalizer) -> None:
         expect(
             out64.dtype == torch.float64,
             f".to(torch.float64) 뒤에 float64 입력의 출력이 float64 여야 합니다 (got {out64.dtype}); "
-            "low/high 가 버퍼라면 .to() 가 함께 변환합니다",
+            "low/high가 버퍼라면 .to()가 함께 변환합니다",
         )
         buffers = dict(module64.named_buffers())
         expect(
             all(b.dtype == torch.float64 for b in buffers.values()) and len(buffers) >= 2,
-            ".to(torch.float64) 가 low/high 버퍼도 float64 로 바꾸어야 합니다",
+            ".to(torch.float64)가 low/high 버퍼도 float64로 바꾸어야 합니다",
         )
-    # state_dict 로 다른 범위를 불러오면 동작이 바뀌어야 합니다 (값이 state_dict 에서 옵니다)
+    # state_dict로 다른 범위를 불러오면 동작이 바뀌어야 합니다 (값이 state_dict에서 옵니다)
     source = RangeNormalizer(torch.tensor([10.0]), torch.tensor([20.0]))
     target = RangeNormalizer(torch.tensor([0.0]), torch.tensor([1.0]))
     target.load_state_dict(source.state_dict())
     expect_close(
         target(torch.tensor([[15.0]])),
         torch.tensor([[0.5]]),
-        "load_state_dict 로 low=10, high=20 을 불러온 뒤 x=15 의 출력",
+        "load_state_dict로 low=10, high=20을 불러온 뒤 x=15의 출력",
     )
 
 
@@ -82,7 +82,7 @@ class _LogCosh(torch.autograd.Function):
         return _LogCosh.backward_fn(x, grad_output)
 
 
-@register("advanced/01", 2, "log-cosh 의 backward (log_cosh_backward)")
+@register("advanced/01", 2, "log-cosh의 backward (log_cosh_backward)")
 def _check_log_cosh_backward(log_cosh_backward) -> None:
     generator = torch.Generator().manual_seed(1)
     x = torch.tensor([-3.0, -0.5, 0.0, 0.7, 2.0], dtype=torch.float64)
@@ -92,16 +92,16 @@ def _check_log_cosh_backward(log_cosh_backward) -> None:
         isinstance(got, torch.Tensor),
         f"텐서를 반환해야 합니다 (got {type(got).__name__})",
     )
-    expect_close(got, g * torch.tanh(x), "x=[-3, -0.5, 0, 0.7, 2], grad_output 이 1 이 아닐 때")
+    expect_close(got, g * torch.tanh(x), "x=[-3, -0.5, 0, 0.7, 2], grad_output이 1이 아닐 때")
     big = torch.tensor([-800.0, -30.0, 30.0, 800.0], dtype=torch.float64)
     ones = torch.ones_like(big)
     got_big = log_cosh_backward(big.clone(), ones)
     expect(
         torch.isfinite(torch.as_tensor(got_big)).all().item(),
-        f"x = ±800 에서 기울기가 유한해야 합니다 (받은 값 {torch.as_tensor(got_big).tolist()}); "
-        "sinh/cosh 는 넘칩니다(overflow) — tanh 를 쓰세요",
+        f"x = ±800에서 기울기가 유한해야 합니다 (받은 값 {torch.as_tensor(got_big).tolist()}); "
+        "sinh/cosh는 넘칩니다(overflow) — tanh를 쓰세요",
     )
-    expect_close(got_big, torch.tanh(big), "x = [-800, -30, 30, 800] 의 기울기", atol=1e-9)
+    expect_close(got_big, torch.tanh(big), "x = [-800, -30, 30, 800]의 기울기", atol=1e-9)
     _LogCosh.backward_fn = staticmethod(log_cosh_backward)
     try:
         for shape in [(7,), (3, 4)]:
@@ -111,7 +111,7 @@ def _check_log_cosh_backward(log_cosh_backward) -> None:
             ok = torch.autograd.gradcheck(
                 _LogCosh.apply, (inputs,), eps=1e-6, atol=1e-6, raise_exception=False
             )
-            expect(ok, f"모양 {shape} 의 입력에서 gradcheck 가 실패했습니다 (수치 미분과 다름)")
+            expect(ok, f"모양 {shape}의 입력에서 gradcheck가 실패했습니다 (수치 미분과 다름)")
     finally:
         _LogCosh.backward_fn = None
 
@@ -176,7 +176,7 @@ def _check_layer_output_shapes(layer_output_shapes) -> None:
         with torch.no_grad():
             before = model(x)
         got = layer_output_shapes(model, x)
-        expect(isinstance(got, dict), f"{name}: dict 를 반환해야 합니다 (got {type(got).__name__})")
+        expect(isinstance(got, dict), f"{name}: dict를 반환해야 합니다 (got {type(got).__name__})")
         got = {k: tuple(v) for k, v in got.items()}
         expected = _reference_shapes(model, x)
         expect_equal(got, expected, f"{name}: 말단 모듈의 출력 모양")
@@ -190,7 +190,7 @@ def _check_layer_output_shapes(layer_output_shapes) -> None:
         expect_close(after, before, f"{name}: 훅이 모델의 출력을 바꾸면 안 됩니다")
 
 
-@register("advanced/01", 4, "학습되는/고정된 파라미터와 버퍼 세기 (count_parameters)")
+@register("advanced/01", 4, "학습되는/고정된 매개변수와 버퍼 세기 (count_parameters)")
 def _check_count_parameters(count_parameters) -> None:
     simple = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
     frozen = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
@@ -225,7 +225,7 @@ def _check_count_parameters(count_parameters) -> None:
     ]
     for name, model, expected in cases:
         got = count_parameters(model)
-        expect(isinstance(got, dict), f"{name}: dict 를 반환해야 합니다 (got {type(got).__name__})")
+        expect(isinstance(got, dict), f"{name}: dict를 반환해야 합니다 (got {type(got).__name__})")
         expect_equal(
             {k: int(got.get(k, -1)) for k in expected},
             expected,

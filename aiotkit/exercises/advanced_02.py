@@ -45,23 +45,23 @@ def _check_save_checkpoint(save_checkpoint) -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "checkpoint.pth"
             save_checkpoint(path, model, optimizer, epoch)
-            expect(path.is_file(), "path 에 파일이 만들어지지 않았습니다 (torch.save(..., path))")
+            expect(path.is_file(), "path에 파일이 만들어지지 않았습니다 (torch.save(..., path))")
             unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(path)
             expect(
                 unsafe == [],
-                f"weights_only=True 로 열 수 없는 객체가 들어 있습니다: {unsafe} — "
-                "모델·옵티마이저 객체 대신 state_dict() 를 저장하세요",
+                f"weights_only=True로 열 수 없는 객체가 들어 있습니다: {unsafe} — "
+                "모델·옵티마이저 객체 대신 state_dict()를 저장하세요",
             )
             try:
                 state = torch.load(path, weights_only=True)
             except pickle.UnpicklingError as exc:
-                raise CheckFailed(f"torch.load(path) 가 실패했습니다: {exc}") from None
+                raise CheckFailed(f"torch.load(path)가 실패했습니다: {exc}") from None
         expect(
             isinstance(state, dict), f"사전(dict)을 저장해야 합니다 (got {type(state).__name__})"
         )
         missing = {"model", "optimizer", "epoch"} - set(state)
         expect(
-            not missing, f"저장한 사전에 키 {sorted(missing)} 가 없습니다 (받은 키 {sorted(state)})"
+            not missing, f"저장한 사전에 키 {sorted(missing)}가 없습니다 (받은 키 {sorted(state)})"
         )
         expect_equal(state["epoch"], epoch, f"{optimizer_name}: 저장된 epoch")
         fresh = _small_model(123)
@@ -69,7 +69,7 @@ def _check_save_checkpoint(save_checkpoint) -> None:
         expect(_same_parameters(fresh, model), f"{optimizer_name}: 불러온 가중치가 원래와 다릅니다")
         expect(
             isinstance(state["optimizer"], dict) and "state" in state["optimizer"],
-            f"{optimizer_name}: 'optimizer' 에는 optimizer.state_dict() 를 저장하세요",
+            f"{optimizer_name}: 'optimizer'에는 optimizer.state_dict()를 저장하세요",
         )
         fresh_optimizer = type(optimizer)(fresh.parameters(), **optimizer.defaults)
         fresh_optimizer.load_state_dict(state["optimizer"])
@@ -102,12 +102,12 @@ def _check_load_checkpoint(load_checkpoint) -> None:
             got = load_checkpoint(path, restored, restored_optimizer)
         expect(
             isinstance(got, int) and not isinstance(got, bool),
-            f"저장된 epoch 를 정수로 반환해야 합니다 (got {got!r})",
+            f"저장된 epoch를 정수로 반환해야 합니다 (got {got!r})",
         )
         expect_equal(got, epoch, "반환한 epoch")
         expect(
             _same_parameters(restored, original),
-            "넘겨받은 model 의 가중치가 체크포인트와 다릅니다 (model.load_state_dict(...) 를 쓰세요)",
+            "넘겨받은 model의 가중치가 체크포인트와 다릅니다 (model.load_state_dict(...)를 쓰세요)",
         )
         _train_steps(original, optimizer, 2, seed=2)
         _train_steps(restored, restored_optimizer, 2, seed=2)
@@ -175,5 +175,5 @@ def _check_predict_from_bundle(predict_from_bundle) -> None:
         what = f"입력 {config['in_features']}개, 클래스 {config['n_classes']}개 번들의 로짓"
         expect_close(first, expected, what, atol=1e-4, rtol=1e-4)
         expect_close(
-            second, first, f"{what}: 같은 입력의 두 번째 예측 (eval() 을 했나요?)", atol=1e-6
+            second, first, f"{what}: 같은 입력의 두 번째 예측 (eval()을 했나요?)", atol=1e-6
         )

@@ -46,10 +46,10 @@ def _check_read_scalar_series(read_scalar_series) -> None:
             got_steps, got_values = list(got[0]), list(got[1])
             expect(
                 all(isinstance(s, int) and not isinstance(s, bool) for s in got_steps),
-                f"태그 {tag!r}: steps 는 int 리스트여야 합니다 (got {got_steps[:5]})",
+                f"태그 {tag!r}: steps는 int 리스트여야 합니다 (got {got_steps[:5]})",
             )
-            expect_equal(got_steps, steps, f"태그 {tag!r} 의 steps ({len(steps)}개)")
-            expect_close(got_values, values, f"태그 {tag!r} 의 values", atol=1e-6)
+            expect_equal(got_steps, steps, f"태그 {tag!r}의 steps ({len(steps)}개)")
+            expect_close(got_values, values, f"태그 {tag!r}의 values", atol=1e-6)
         for path_type in (str, Path):  # 문자열 경로도 받아야 합니다
             steps, _ = read_scalar_series(path_type(run_dir), "accuracy")
             expect_equal(list(steps), [10, 20, 30], f"{path_type.__name__} 경로로 읽은 steps")
@@ -58,7 +58,7 @@ def _check_read_scalar_series(read_scalar_series) -> None:
             read_scalar_series(run_dir, "no/such/tag")
         except KeyError:
             raised_key_error = True
-        expect(raised_key_error, "없는 태그 'no/such/tag' 에는 KeyError 를 내야 합니다")
+        expect(raised_key_error, "없는 태그 'no/such/tag'에는 KeyError를 내야 합니다")
 
 
 def _reference_smooth(values: list[float], weight: float) -> list[float]:
@@ -83,7 +83,7 @@ def _check_smooth(smooth) -> None:
         got = smooth(list(values), weight)
         expect(got is not None, f"smooth({values}, {weight}): 리스트를 반환해야 합니다 (got None)")
         got = [float(v) for v in got]
-        expect_equal(len(got), len(values), f"smooth({values}, {weight}) 의 길이")
+        expect_equal(len(got), len(values), f"smooth({values}, {weight})의 길이")
         expect(
             all(math.isfinite(v) for v in got), f"smooth({values}, {weight}): 값이 유한해야 합니다"
         )
@@ -95,25 +95,25 @@ def _check_smooth(smooth) -> None:
 
 def _check_url(scalars_url, base: str, run: str, tag: str) -> None:
     url = scalars_url(base, run, tag)
-    expect(isinstance(url, str), f"URL 은 문자열이어야 합니다 (got {type(url).__name__})")
+    expect(isinstance(url, str), f"URL은 문자열이어야 합니다 (got {type(url).__name__})")
     parts = urllib.parse.urlsplit(url)
     origin = urllib.parse.urlsplit(base)
     expect_equal(
         (parts.scheme, parts.netloc),
         (origin.scheme, origin.netloc),
-        f"{url!r} 의 주소(호스트:포트)",
+        f"{url!r}의 주소(호스트:포트)",
     )
-    expect_equal(parts.path, "/data/plugin/scalars/scalars", f"{url!r} 의 경로(path)")
-    expect(not parts.fragment, f"{url!r}: '#' 이 인코딩되지 않아 뒷부분이 잘렸습니다")
+    expect_equal(parts.path, "/data/plugin/scalars/scalars", f"{url!r}의 경로(path)")
+    expect(not parts.fragment, f"{url!r}: '#'이 인코딩되지 않아 뒷부분이 잘렸습니다")
     query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
     expect_equal(
         query,
         {"run": [run], "tag": [tag]},
-        f"run={run!r}, tag={tag!r} 로 만든 URL 을 서버가 해석한 결과",
+        f"run={run!r}, tag={tag!r}로 만든 URL을 서버가 해석한 결과",
     )
 
 
-@register("advanced/03", 3, "스칼라 API 의 URL (scalars_url)")
+@register("advanced/03", 3, "스칼라 API의 URL (scalars_url)")
 def _check_scalars_url(scalars_url) -> None:
     _check_url(scalars_url, "http://127.0.0.1:6006", "lr_0.05", "accuracy/val")
     _check_url(scalars_url, "http://127.0.0.1:6006/", "lr_0.05", "loss")

@@ -9,7 +9,7 @@ from torch.utils.data import DistributedSampler
 from aiotkit.exercises.core import expect, expect_close, expect_equal, register
 
 
-@register("advanced/04", 1, "DistributedSampler 의 몫 계산 (sampler_indices)")
+@register("advanced/04", 1, "DistributedSampler의 몫 계산 (sampler_indices)")
 def _check_sampler_indices(sampler_indices) -> None:
     cases = [
         dict(n=10, world_size=3),
@@ -46,7 +46,7 @@ def _check_sampler_indices(sampler_indices) -> None:
             )
             expect(got is not None, f"{case}, rank={rank}: 리스트를 반환해야 합니다 (got None)")
             got = [int(i) for i in got]
-            expect_equal(got, expected, f"{case}, rank={rank} 의 인덱스")
+            expect_equal(got, expected, f"{case}, rank={rank}의 인덱스")
 
 
 def _grads(seed: int, world_size: int) -> list[dict[str, torch.Tensor]]:
@@ -73,19 +73,19 @@ def _check_all_reduce_mean(all_reduce_mean) -> None:
             expected = torch.stack([grads[name] for grads in before]).mean(0)
             for rank, grads in enumerate(got):
                 expect(
-                    name in grads, f"랭크 {rank} 의 결과에 '{name}' 이 없습니다 (got {list(grads)})"
+                    name in grads, f"랭크 {rank}의 결과에 '{name}'이 없습니다 (got {list(grads)})"
                 )
                 expect_close(
                     grads[name],
                     expected,
-                    f"랭크 {world_size}개 중 랭크 {rank} 의 '{name}' 평균",
+                    f"랭크 {world_size}개 중 랭크 {rank}의 '{name}' 평균",
                     atol=1e-6,
                 )
         for rank, (grads, original) in enumerate(zip(per_rank, before, strict=True)):
             for name in original:
                 expect(
                     torch.equal(grads[name], original[name]),
-                    f"입력(랭크 {rank} 의 '{name}')이 바뀌었습니다: 새 텐서를 만드세요",
+                    f"입력(랭크 {rank}의 '{name}')이 바뀌었습니다: 새 텐서를 만드세요",
                 )
 
 
@@ -120,13 +120,13 @@ def _check_accumulated_grads(accumulated_grads) -> None:
             f"{{이름: 기울기}} 사전을 반환해야 합니다 (got {type(got).__name__})",
         )
         expect_equal(
-            sorted(got), sorted(expected), f"n={n}, micro_batches={micro_batches}: 파라미터 이름"
+            sorted(got), sorted(expected), f"n={n}, micro_batches={micro_batches}: 매개변수 이름"
         )
         for name, grad in expected.items():
             expect_close(
                 got[name],
                 grad,
-                f"n={n}, micro_batches={micro_batches}: '{name}' 의 누적 기울기 (전체 배치 기울기와 비교)",
+                f"n={n}, micro_batches={micro_batches}: '{name}'의 누적 기울기 (전체 배치 기울기와 비교)",
                 atol=1e-5,
             )
         expect(

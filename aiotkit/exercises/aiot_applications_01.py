@@ -23,15 +23,15 @@ def _check_seasonal_naive(seasonal_naive) -> None:
         expect_close(
             np.asarray(got, dtype=float),
             np.array(expected),
-            f"history={hist.tolist()}, horizon={horizon}, season={season} 의 예측",
+            f"history={hist.tolist()}, horizon={horizon}, season={season}의 예측",
         )
-        expect(np.array_equal(hist, before), "history 를 바꾸면 안 됩니다")
+        expect(np.array_equal(hist, before), "history를 바꾸면 안 됩니다")
     rng = np.random.default_rng(0)
     week = rng.normal(size=336 * 2)
     expect_close(
         np.asarray(seasonal_naive(week, 48, 336), dtype=float),
         week[336 : 336 + 48],
-        "길이 672 의 history, horizon=48, season=336 (지난주 같은 시각)",
+        "길이 672의 history, horizon=48, season=336 (지난주 같은 시각)",
     )
     expect_raises(seasonal_naive, (np.arange(3.0), 2, 4), "history(길이 3)가 season(4)보다 짧을 때")
 
@@ -71,7 +71,7 @@ def _check_mase(mase) -> None:
         )
     expect_raises(mase, (np.ones(2), np.ones(2), np.arange(4.0), 4), "len(history) <= season 일 때")
     expect_raises(
-        mase, (np.ones(2), np.zeros(2), np.full(6, 3.0), 2), "분모(계절 나이브의 MAE)가 0 일 때"
+        mase, (np.ones(2), np.zeros(2), np.full(6, 3.0), 2), "분모(계절 나이브의 MAE)가 0일 때"
     )
 
 
@@ -86,17 +86,17 @@ def _check_split(split_and_standardize) -> None:
     )
     train_z, val_z, test_z = (np.asarray(g, dtype=float) for g in got)
     mean, std = series[:60].mean(), series[:60].std()
-    expect_close(train_z, (series[:60] - mean) / std, "train_z (훈련 통계로 정규화)", atol=1e-6)
-    expect_close(val_z, (series[60:80] - mean) / std, "val_z (훈련 통계로 정규화)", atol=1e-6)
-    expect_close(test_z, (series[80:] - mean) / std, "test_z (훈련 통계로 정규화)", atol=1e-6)
+    expect_close(train_z, (series[:60] - mean) / std, "train_z (학습 통계로 정규화)", atol=1e-6)
+    expect_close(val_z, (series[60:80] - mean) / std, "val_z (학습 통계로 정규화)", atol=1e-6)
+    expect_close(test_z, (series[80:] - mean) / std, "test_z (학습 통계로 정규화)", atol=1e-6)
     changed = series.copy()
     changed[60:] *= 100  # the future changes wildly
     again = split_and_standardize(changed, 60, 20)
     expect_close(
         np.asarray(again[0], dtype=float),
         train_z,
-        "검증·시험 값을 바꾼 뒤의 train_z (미래가 훈련 부분에 새어 들면 안 됩니다)",
+        "검증·테스트 값을 바꾼 뒤의 train_z (미래가 학습 부분에 새어 들면 안 됩니다)",
         atol=1e-6,
     )
-    expect_raises(split_and_standardize, (np.arange(10.0), 1, 3), "n_train < 2 일 때")
-    expect_raises(split_and_standardize, (np.arange(10.0), 6, 4), "시험 부분이 비었을 때")
+    expect_raises(split_and_standardize, (np.arange(10.0), 1, 3), "n_train < 2일 때")
+    expect_raises(split_and_standardize, (np.arange(10.0), 6, 4), "테스트 부분이 비었을 때")

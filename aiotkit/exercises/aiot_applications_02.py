@@ -24,22 +24,22 @@ def _check_threshold(threshold_from_normal) -> None:
         expect_close(
             float(got),
             np.percentile(scores, 100 * (1 - rate)),
-            f"지수분포 점수 2000개, false_alarm_rate={rate} 의 임계값",
+            f"지수분포 점수 2000개, false_alarm_rate={rate}의 임계값",
             atol=1e-9,
         )
         observed = float(np.mean(scores > float(got)))
         expect(
             abs(observed - rate) < 0.005,
-            f"false_alarm_rate={rate}: 정상 점수 중 임계값을 넘는 비율이 {observed:.3f} 입니다",
+            f"false_alarm_rate={rate}: 정상 점수 중 임계값을 넘는 비율이 {observed:.3f}입니다",
         )
     expect_close(
         float(threshold_from_normal(np.arange(101.0), 0.1)),
         90.0,
-        "점수 0..100, false_alarm_rate=0.1 의 임계값",
+        "점수 0..100, false_alarm_rate=0.1의 임계값",
     )
     for bad in (0.0, 1.0, -0.1, 1.5):
         expect_raises(
-            threshold_from_normal, (np.arange(10.0), bad), f"false_alarm_rate={bad} 일 때"
+            threshold_from_normal, (np.arange(10.0), bad), f"false_alarm_rate={bad}일 때"
         )
     expect_raises(threshold_from_normal, (np.array([]), 0.01), "점수가 비었을 때")
 
@@ -83,16 +83,16 @@ def _check_stuck(inject_stuck_at) -> None:
         expected[start : start + length] = values[start]
         expected_labels = np.zeros(6, dtype=int)
         expected_labels[start : start + length] = 1
-        expect_close(faulty, expected, f"start={start}, length={length} 의 faulty")
+        expect_close(faulty, expected, f"start={start}, length={length}의 faulty")
         expect_equal(
             np.asarray(labels).astype(int).tolist(),
             expected_labels.tolist(),
-            f"start={start}, length={length} 의 labels",
+            f"start={start}, length={length}의 labels",
         )
-        expect(np.array_equal(values, before), "원본 values 를 바꾸면 안 됩니다 (복사본을 쓰세요)")
+        expect(np.array_equal(values, before), "원본 values를 바꾸면 안 됩니다 (복사본을 쓰세요)")
     for start, length in [(4, 3), (-1, 2), (2, 0)]:
         expect_raises(
-            inject_stuck_at, (values.copy(), start, length), f"start={start}, length={length} 일 때"
+            inject_stuck_at, (values.copy(), start, length), f"start={start}, length={length}일 때"
         )
 
 
@@ -110,11 +110,11 @@ def _check_flat(flat_line_flags) -> None:
         got = flat_line_flags(v.copy(), run_length)
         expect(
             np.shape(got) == (len(v),),
-            f"values 와 같은 길이의 bool 배열이어야 합니다 (got shape {np.shape(got)})",
+            f"values와 같은 길이의 bool 배열이어야 합니다 (got shape {np.shape(got)})",
         )
         expect_equal(
             np.asarray(got).astype(int).tolist(),
             expected,
             f"values={v.tolist()}, run_length={run_length}",
         )
-    expect_raises(flat_line_flags, (values.copy(), 0), "run_length=0 일 때")
+    expect_raises(flat_line_flags, (values.copy(), 0), "run_length=0일 때")

@@ -40,26 +40,26 @@ def _check_quantize_symmetric(quantize_symmetric) -> None:
         q, scale = got
         expect_shape(q, tuple(x.shape), f"{name}: q")
         expect(
-            q.dtype == torch.int8, f"{name}: q 의 dtype 은 torch.int8 이어야 합니다 (got {q.dtype})"
+            q.dtype == torch.int8, f"{name}: q의 dtype은 torch.int8 이어야 합니다 (got {q.dtype})"
         )
         scale = float(scale)
         expected_q, expected_scale = _symmetric_reference(before)
         expect(
             math.isfinite(scale) and scale > 0,
-            f"{name}: scale 은 양수여야 합니다 (got {scale}); 모두 0 이면 1.0 을 쓰세요",
+            f"{name}: scale은 양수여야 합니다 (got {scale}); 모두 0이면 1.0을 쓰세요",
         )
         expect_close(scale, expected_scale, f"{name}: scale (max|x| / 127)", rtol=1e-5, atol=1e-9)
         expect(
             int(q.min()) >= -127 and int(q.max()) <= 127,
-            f"{name}: q 는 -127…127 범위여야 합니다 (got {int(q.min())}…{int(q.max())})",
+            f"{name}: q는 -127…127 범위여야 합니다 (got {int(q.min())}…{int(q.max())})",
         )
         expect_close(q, expected_q, f"{name}: q = clamp(round(x / scale), -127, 127)", atol=0)
         error = (q.float() * scale - before).abs().max().item()
         expect(
             error <= scale / 2 + 1e-6,
-            f"{name}: 복원 오차 {error:.3g} 가 scale/2 = {scale / 2:.3g} 보다 큽니다 (반올림했나요?)",
+            f"{name}: 복원 오차 {error:.3g}가 scale/2 = {scale / 2:.3g}보다 큽니다 (반올림했나요?)",
         )
-        expect(torch.equal(x, before), f"{name}: 입력 x 를 바꾸면 안 됩니다")
+        expect(torch.equal(x, before), f"{name}: 입력 x를 바꾸면 안 됩니다")
 
 
 @register("aiot_applications/03", 2, "크기 기준 가지치기 마스크 (magnitude_mask)")
@@ -86,16 +86,16 @@ def _check_magnitude_mask(magnitude_mask) -> None:
         expect_shape(got, tuple(weight.shape), f"{name}: 마스크")
         got = got.float()
         zeros = int((got == 0).sum())
-        expect_equal(zeros, int((expected == 0).sum()), f"{name}: 0 인 위치의 개수")
+        expect_equal(zeros, int((expected == 0).sum()), f"{name}: 0인 위치의 개수")
         expect_close(got, expected, f"{name}: 마스크 (절댓값이 작은 위치가 0)", atol=0)
-        expect(torch.equal(weight, before), f"{name}: 입력 weight 를 바꾸면 안 됩니다")
+        expect(torch.equal(weight, before), f"{name}: 입력 weight를 바꾸면 안 됩니다")
 
 
-@register("aiot_applications/03", 3, "state_dict 의 원시 바이트 수 (state_dict_bytes)")
+@register("aiot_applications/03", 3, "state_dict의 원시 바이트 수 (state_dict_bytes)")
 def _check_state_dict_bytes(state_dict_bytes) -> None:
     linear = torch.nn.Linear(10, 5)
     cases = [
-        ("nn.Linear(10, 5) 의 state_dict (float32 55개)", linear.state_dict(), 220),
+        ("nn.Linear(10, 5)의 state_dict (float32 55개)", linear.state_dict(), 220),
         (
             "float32 (3, 4) + int8 (10,) + bfloat16 (5,) + int64 (2,)",
             {

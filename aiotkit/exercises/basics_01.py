@@ -9,7 +9,7 @@ import torch
 from aiotkit.exercises.core import expect, expect_close, register
 
 
-@register("basics/01", 1, "autograd 로 기울기 구하기 (grad_of)")
+@register("basics/01", 1, "autograd로 기울기 구하기 (grad_of)")
 def _check_grad_of(grad_of) -> None:
     cases = [
         (
@@ -41,12 +41,12 @@ def _check_grad_of(grad_of) -> None:
         expect_close(
             got,
             derivative(x_before),
-            f"f(x) = {name}, x = {x_before.tolist()} 의 기울기",
+            f"f(x) = {name}, x = {x_before.tolist()}의 기울기",
             atol=1e-5,
         )
         expect(
             torch.equal(x, x_before) and not x.requires_grad,
-            f"f(x) = {name}: 입력 x 를 바꾸면 안 됩니다 (x.clone().requires_grad_() 를 쓰세요)",
+            f"f(x) = {name}: 입력 x를 바꾸면 안 됩니다 (x.clone().requires_grad_()를 쓰세요)",
         )
 
 
@@ -59,7 +59,7 @@ def _check_pairwise(pairwise_sq_distances) -> None:
         expected = ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)
         got = pairwise_sq_distances(a, b)
         expect_close(
-            got, expected, f"a{tuple(a.shape)}, b{tuple(b.shape)} 의 거리 제곱 행렬", atol=1e-5
+            got, expected, f"a{tuple(a.shape)}, b{tuple(b.shape)}의 거리 제곱 행렬", atol=1e-5
         )
     same = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
     expect_close(
@@ -81,7 +81,7 @@ def _check_fit_line(fit_line) -> None:
         got = fit_line(x.clone(), y.clone(), 0.1, 300)
         expect(isinstance(got, tuple) and len(got) == 2, "(w, b) 두 값의 튜플을 반환해야 합니다")
         w, b = (float(v) for v in got)
-        expect(math.isfinite(w) and math.isfinite(b), f"w, b 가 유한해야 합니다 (got {w}, {b})")
+        expect(math.isfinite(w) and math.isfinite(b), f"w, b가 유한해야 합니다 (got {w}, {b})")
         expect_close(
             torch.tensor([w, b]),
             best,

@@ -22,7 +22,7 @@ class _TwoHeads(nn.Module):
         self.encoder = nn.Sequential(nn.Linear(2, 5), nn.ReLU(), nn.Linear(5, 2))
 
 
-@register("basics/02", 1, "파라미터 수 세기 (count_parameters)")
+@register("basics/02", 1, "매개변수 수 세기 (count_parameters)")
 def _check_count_parameters(count_parameters) -> None:
     torch.manual_seed(0)
     simple = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
@@ -31,34 +31,34 @@ def _check_count_parameters(count_parameters) -> None:
     cases = [
         ("SimpleNN 10→32→1", simple, 385),
         (
-            "Conv1d(6, 8, 3) + BatchNorm1d(8) (버퍼는 파라미터가 아님)",
+            "Conv1d(6, 8, 3) + BatchNorm1d(8) (버퍼는 매개변수가 아님)",
             with_bn,
             6 * 8 * 3 + 8 + 2 * 8,
         ),
         ("LSTM(6, 16, num_layers=2)", lstm, _count(lstm)),
-        ("파라미터가 없는 nn.ReLU()", nn.ReLU(), 0),
+        ("매개변수가 없는 nn.ReLU()", nn.ReLU(), 0),
     ]
     for name, model, expected in cases:
         got = count_parameters(model)
         expect(
             isinstance(got, int) and not isinstance(got, bool),
-            f"{name}: 파이썬 int 를 반환해야 합니다 (got {type(got).__name__}); .item() 이나 int() 를 쓰세요",
+            f"{name}: 파이썬 int를 반환해야 합니다 (got {type(got).__name__}); .item()이나 int()를 쓰세요",
         )
-        expect_equal(got, expected, f"{name} 의 파라미터 수")
+        expect_equal(got, expected, f"{name}의 매개변수 수")
     frozen = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
     frozen[0].requires_grad_(False)
     expect_equal(
         count_parameters(frozen, trainable_only=True),
         33,
-        "fc1 을 동결한 SimpleNN 의 학습 파라미터 수",
+        "fc1을 동결한 SimpleNN의 학습 매개변수 수",
     )
     expect_equal(
         count_parameters(frozen),
         385,
-        "fc1 을 동결한 SimpleNN 의 전체 파라미터 수 (trainable_only=False)",
+        "fc1을 동결한 SimpleNN의 전체 매개변수 수 (trainable_only=False)",
     )
     expect_equal(
-        count_parameters(frozen, False), 385, "trainable_only=False 를 위치 인자로 넘겼을 때"
+        count_parameters(frozen, False), 385, "trainable_only=False를 위치 인자로 넘겼을 때"
     )
 
 
@@ -69,23 +69,23 @@ def _check_make_mlp(make_mlp) -> None:
         model = make_mlp(list(sizes))
         expect(
             isinstance(model, nn.Sequential),
-            f"make_mlp({sizes}): nn.Sequential 을 반환해야 합니다 (got {type(model).__name__})",
+            f"make_mlp({sizes}): nn.Sequential을 반환해야 합니다 (got {type(model).__name__})",
         )
         layers = list(model)
         linears = [m for m in layers if isinstance(m, nn.Linear)]
         shapes = [(m.in_features, m.out_features) for m in linears]
         expected_shapes = list(zip(sizes[:-1], sizes[1:], strict=True))
-        expect_equal(shapes, expected_shapes, f"make_mlp({sizes}) 의 Linear 층 (in, out)")
+        expect_equal(shapes, expected_shapes, f"make_mlp({sizes})의 Linear 층 (in, out)")
         expect(
             isinstance(layers[-1], nn.Linear),
             f"make_mlp({sizes}): 마지막 층은 Linear 여야 합니다 (활성화 함수 없이); 받은 마지막 층 {layers[-1]}",
         )
         relus = [m for m in layers if isinstance(m, nn.ReLU)]
         expect_equal(
-            len(relus), len(sizes) - 2, f"make_mlp({sizes}) 의 ReLU 개수 (Linear 사이마다 하나)"
+            len(relus), len(sizes) - 2, f"make_mlp({sizes})의 ReLU 개수 (Linear 사이마다 하나)"
         )
         expect_equal(
-            len(layers), 2 * len(sizes) - 3, f"make_mlp({sizes}) 의 층 수 (Linear 와 ReLU 만)"
+            len(layers), 2 * len(sizes) - 3, f"make_mlp({sizes})의 층 수 (Linear와 ReLU만)"
         )
         for i, m in enumerate(layers):
             expect(
@@ -93,8 +93,8 @@ def _check_make_mlp(make_mlp) -> None:
                 f"make_mlp({sizes}): {i}번째 층은 {'Linear' if i % 2 == 0 else 'ReLU'} 여야 합니다 (got {m})",
             )
         out = model(torch.randn(7, sizes[0]))
-        expect_shape(out, (7, sizes[-1]), f"make_mlp({sizes}) 에 (7, {sizes[0]}) 를 넣은 출력")
-    expect_equal(_count(make_mlp([10, 32, 1])), 385, "make_mlp([10, 32, 1]) 의 파라미터 수")
+        expect_shape(out, (7, sizes[-1]), f"make_mlp({sizes})에 (7, {sizes[0]})를 넣은 출력")
+    expect_equal(_count(make_mlp([10, 32, 1])), 385, "make_mlp([10, 32, 1])의 매개변수 수")
 
 
 def _frozen_names(model: nn.Module) -> list[str]:
@@ -119,7 +119,7 @@ def _check_freeze(freeze) -> None:
         expect_equal(
             sorted(_frozen_names(model)),
             expected,
-            f"freeze(model, {prefixes}) 뒤 requires_grad=False 인 파라미터 (fc1 과 fc10 은 다른 층입니다)",
+            f"freeze(model, {prefixes}) 뒤 requires_grad=False인 매개변수 (fc1과 fc10은 다른 층입니다)",
         )
     # behaviour: a gradient step leaves frozen weights unchanged and changes the rest
     torch.manual_seed(3)
@@ -137,9 +137,9 @@ def _check_freeze(freeze) -> None:
         changed = not torch.equal(p.detach(), before[name])
         if name.startswith("fc1."):
             expect(
-                not changed, f"freeze(model, ['fc1']) 뒤 한 단계 학습했는데 {name} 가 바뀌었습니다"
+                not changed, f"freeze(model, ['fc1']) 뒤 한 단계 학습했는데 {name}가 바뀌었습니다"
             )
         else:
             expect(
-                changed, f"freeze(model, ['fc1']) 뒤 한 단계 학습했는데 {name} 가 바뀌지 않았습니다"
+                changed, f"freeze(model, ['fc1']) 뒤 한 단계 학습했는데 {name}가 바뀌지 않았습니다"
             )

@@ -16,7 +16,7 @@ def _expected_windows(series: torch.Tensor, input_len: int, horizon: int, stride
     ]
 
 
-@register("basics/03", 1, "슬라이딩 창 데이터셋 (WindowDataset)")
+@register("basics/03", 1, "슬라이딩 윈도우 데이터셋 (WindowDataset)")
 def _check_window_dataset(make_dataset) -> None:
     one_d = torch.arange(20, dtype=torch.float32) * 1.5 + 0.25
     two_d = torch.arange(45, dtype=torch.float32).reshape(15, 3)
@@ -25,7 +25,7 @@ def _check_window_dataset(make_dataset) -> None:
         ("T=20, input_len=5, horizon=1, stride=1", one_d, 5, 1, 1),
         ("T=12, input_len=4, horizon=3, stride=5", one_d[:12], 4, 3, 5),
         ("(T=15, 특징 3), input_len=4, horizon=2, stride=3", two_d, 4, 2, 3),
-        ("T = input_len + horizon (창 정확히 1개)", one_d[:6], 4, 2, 1),
+        ("T = input_len + horizon (윈도우 정확히 1개)", one_d[:6], 4, 2, 1),
         ("T=3, input_len=3, horizon=2 (창보다 짧음)", one_d[:3], 3, 2, 1),
     ]
     for name, series, input_len, horizon, stride in cases:
@@ -35,36 +35,36 @@ def _check_window_dataset(make_dataset) -> None:
             length = len(dataset)
         except ValueError as exc:  # len() refuses a negative __len__
             raise CheckFailed(
-                f"{name}: len() 이 실패했습니다 ({exc}). 창이 없으면 0 을 반환해야 합니다 (음수가 아니라)"
+                f"{name}: len()이 실패했습니다 ({exc}). 윈도우가 없으면 0을 반환해야 합니다 (음수가 아니라)"
             ) from None
         expect_equal(length, len(expected), f"{name}: len(dataset)")
         for index, (x_expected, y_expected) in enumerate(expected):
             item = dataset[index]
             expect(
                 isinstance(item, tuple) and len(item) == 2,
-                f"{name}: dataset[{index}] 은 (x, y) 튜플이어야 합니다 (got {type(item).__name__})",
+                f"{name}: dataset[{index}]은 (x, y) 튜플이어야 합니다 (got {type(item).__name__})",
             )
             x, y = item
             expect(
                 isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor),
-                f"{name}: dataset[{index}] 의 x, y 는 텐서여야 합니다",
+                f"{name}: dataset[{index}]의 x, y는 텐서여야 합니다",
             )
-            expect_close(x, x_expected, f"{name}: dataset[{index}] 의 x (입력 창)", atol=0, rtol=0)
-            expect_close(y, y_expected, f"{name}: dataset[{index}] 의 y (정답)", atol=0, rtol=0)
+            expect_close(x, x_expected, f"{name}: dataset[{index}]의 x (입력 윈도우)", atol=0, rtol=0)
+            expect_close(y, y_expected, f"{name}: dataset[{index}]의 y (정답)", atol=0, rtol=0)
         try:
             dataset[len(expected)]
         except IndexError:
             pass
         else:
             raise CheckFailed(
-                f"{name}: dataset[{len(expected)}] (범위 밖) 은 IndexError 를 내야 합니다. "
+                f"{name}: dataset[{len(expected)}] (범위 밖)은 IndexError를 내야 합니다. "
                 "그렇지 않으면 for 문이 끝나지 않습니다"
             )
     defaults = make_dataset(one_d.clone(), 3)
     expect_equal(
-        len(defaults), 17, "WindowDataset(T=20 시계열, 3) (기본값 horizon=1, stride=1) 의 길이"
+        len(defaults), 17, "WindowDataset(T=20 시계열, 3) (기본값 horizon=1, stride=1)의 길이"
     )
-    expect_close(defaults[16][1], one_d[19:20], "기본값으로 만든 마지막 창의 y", atol=0, rtol=0)
+    expect_close(defaults[16][1], one_d[19:20], "기본값으로 만든 마지막 윈도우의 y", atol=0, rtol=0)
 
 
 def _collate_items(lengths: list[int], channels: int | None, seed: int):
@@ -96,31 +96,31 @@ def _check_sorted_pad_collate(collate) -> None:
         for what, value in (("padded", padded), ("lengths", got_lengths), ("labels", labels)):
             expect(
                 isinstance(value, torch.Tensor),
-                f"{name}: {what} 는 텐서여야 합니다 (got {type(value).__name__})",
+                f"{name}: {what}는 텐서여야 합니다 (got {type(value).__name__})",
             )
         batch, longest = len(lengths), max(lengths)
         shape = (batch, longest) if channels is None else (batch, longest, channels)
         expect_equal(
             tuple(padded.shape),
             shape,
-            f"{name}: padded 의 모양 (B, T_max{'' if channels is None else ', C'})",
+            f"{name}: padded의 모양 (B, T_max{'' if channels is None else ', C'})",
         )
         expect(
             got_lengths.dtype == torch.int64 and labels.dtype == torch.int64,
-            f"{name}: lengths 와 labels 는 int64 텐서여야 합니다 (got {got_lengths.dtype}, {labels.dtype})",
+            f"{name}: lengths와 labels는 int64 텐서여야 합니다 (got {got_lengths.dtype}, {labels.dtype})",
         )
         expect_equal(
             got_lengths.tolist(), sorted(lengths, reverse=True), f"{name}: lengths (내림차순)"
         )
         expect_equal(
-            sorted(labels.tolist()), sorted(by_label), f"{name}: labels 에 들어 있는 레이블"
+            sorted(labels.tolist()), sorted(by_label), f"{name}: labels에 들어 있는 레이블"
         )
         for row, (n, label) in enumerate(zip(got_lengths.tolist(), labels.tolist(), strict=True)):
             original = by_label[label]
             expect_equal(
                 n,
                 len(original),
-                f"{name}: {row}번째 행의 길이와 그 행의 레이블 {label} 인 시계열의 길이",
+                f"{name}: {row}번째 행의 길이와 그 행의 레이블 {label}인 시계열의 길이",
             )
             expect_close(
                 padded[row, :n],
@@ -131,13 +131,13 @@ def _check_sorted_pad_collate(collate) -> None:
             )
             expect(
                 bool((padded[row, n:] == 0).all()),
-                f"{name}: {row}번째 행의 길이 뒤는 0 으로 덧붙여야 합니다",
+                f"{name}: {row}번째 행의 길이 뒤는 0으로 덧붙여야 합니다",
             )
         try:
             pack_padded_sequence(padded, got_lengths, batch_first=True, enforce_sorted=True)
         except RuntimeError as exc:
             raise CheckFailed(
-                f"{name}: pack_padded_sequence(enforce_sorted=True) 가 실패합니다: {exc}"
+                f"{name}: pack_padded_sequence(enforce_sorted=True)가 실패합니다: {exc}"
             ) from None
 
 
@@ -147,7 +147,7 @@ def _check_balanced_weights(balanced_sample_weights) -> None:
     cases = [
         ("이상 7% (0: 93개, 1: 7개)", torch.tensor([0] * 93 + [1] * 7)),
         ("세 클래스 (50, 30, 5개)", torch.tensor([0] * 50 + [1] * 30 + [2] * 5)),
-        ("레이블이 0 과 2 뿐 (40, 10개)", torch.tensor([0] * 40 + [2] * 10)),
+        ("레이블이 0과 2 뿐 (40, 10개)", torch.tensor([0] * 40 + [2] * 10)),
         ("클래스 하나", torch.tensor([1] * 10)),
     ]
     for name, ordered in cases:
@@ -182,6 +182,6 @@ def _check_balanced_weights(balanced_sample_weights) -> None:
         expect_close(
             fractions,
             torch.full((len(classes),), 1.0 / len(classes), dtype=torch.float64),
-            f"{name}: WeightedRandomSampler 로 20,000번 뽑은 클래스 비율",
+            f"{name}: WeightedRandomSampler로 20,000번 뽑은 클래스 비율",
             atol=0.05,
         )

@@ -47,7 +47,7 @@ def _check_early_stopping(early_stopping_epochs) -> None:
         expect_equal(
             (int(got[0]), int(got[1])),
             expected,
-            f"val_losses={losses}, patience={patience} 의 (stop_epoch, best_epoch) (1부터 셈)",
+            f"val_losses={losses}, patience={patience}의 (stop_epoch, best_epoch) (1부터 셈)",
         )
 
 
@@ -132,7 +132,7 @@ def _training_run(train_fn, momentum: float):
     return model, result
 
 
-@register("basics/04", 2, "한 에포크 학습 (train_one_epoch)")
+@register("basics/04", 2, "한 에폭 학습 (train_one_epoch)")
 def _check_train_one_epoch(train_one_epoch) -> None:
     for momentum in (0.0, 0.9):
         model, got = _training_run(train_one_epoch, momentum)
@@ -141,14 +141,14 @@ def _check_train_one_epoch(train_one_epoch) -> None:
         expect_equal(len(model.training_flags), 4, f"{what}: 순전파 횟수 (배치마다 한 번)")
         expect(
             all(model.training_flags),
-            f"{what}: 학습 중 모델이 train 모드가 아니었습니다. model.train() 을 부르세요",
+            f"{what}: 학습 중 모델이 train 모드가 아니었습니다. model.train()을 부르세요",
         )
         expect(
             isinstance(got, (float, int)) and not isinstance(got, bool),
-            f"{what}: 평균 손실은 파이썬 float 이어야 합니다 (got {type(got).__name__}); .item() 을 쓰세요",
+            f"{what}: 평균 손실은 파이썬 float 이어야 합니다 (got {type(got).__name__}); .item()을 쓰세요",
         )
         for (name, p), q in zip(model.named_parameters(), reference.parameters(), strict=True):
-            expect_close(p, q, f"{what}: 한 에포크 뒤 {name}", atol=1e-5)
+            expect_close(p, q, f"{what}: 한 에폭 뒤 {name}", atol=1e-5)
         expect_close(got, expected, f"{what}: 반환한 평균 손실 (샘플 수로 가중 평균)", atol=1e-6)
 
 
@@ -183,7 +183,7 @@ def _check_evaluate_accuracy(evaluate_accuracy) -> None:
     expect(bool(model.training_flags), "모델을 한 번도 호출하지 않았습니다")
     expect(
         not any(model.training_flags),
-        "평가 중 모델이 train 모드였습니다 (드롭아웃이 켜져 있음). model.eval() 을 부르세요",
+        "평가 중 모델이 train 모드였습니다 (드롭아웃이 켜져 있음). model.eval()을 부르세요",
     )
     expect(
         not any(model.grad_flags),

@@ -114,7 +114,7 @@ def expect_shape(got: Any, shape: tuple[int, ...], what: str) -> None:
     """Fail unless ``got`` is a tensor/array of exactly ``shape``."""
     actual = tuple(getattr(got, "shape", ())) if hasattr(got, "shape") else None
     if actual is None:
-        raise CheckFailed(f"{what}: 텐서(tensor)를 기대했는데 {type(got).__name__} 을 받았습니다")
+        raise CheckFailed(f"{what}: 텐서(tensor)를 기대했는데 {type(got).__name__}을 받았습니다")
     if actual != tuple(shape):
         raise CheckFailed(f"{what}: 기대한 모양(shape) {tuple(shape)}, 받은 모양 {actual}")
 
@@ -124,7 +124,7 @@ def expect_close(
 ) -> None:
     """Fail unless ``got`` matches ``expected`` in shape and value within the tolerances."""
     if got is None:
-        raise CheckFailed(f"{what}: 아무것도 반환되지 않았습니다 (None). return 을 빠뜨렸나요?")
+        raise CheckFailed(f"{what}: 아무것도 반환되지 않았습니다 (None). return을 빠뜨렸나요?")
     try:
         g = torch.as_tensor(
             np.asarray(got.detach().cpu() if isinstance(got, torch.Tensor) else got),
@@ -132,7 +132,7 @@ def expect_close(
         )
     except (TypeError, ValueError, RuntimeError):
         raise CheckFailed(
-            f"{what}: 숫자(텐서)를 기대했는데 {type(got).__name__} 을 받았습니다"
+            f"{what}: 숫자(텐서)를 기대했는데 {type(got).__name__}을 받았습니다"
         ) from None
     e = torch.as_tensor(
         np.asarray(expected.detach().cpu() if isinstance(expected, torch.Tensor) else expected),
@@ -161,9 +161,9 @@ def expect_raises(
         raise
     except Exception as exc:  # noqa: BLE001 — report which error came back instead
         raise CheckFailed(
-            f"{what}: {error.__name__} 를 기대했는데 {type(exc).__name__} 이(가) 났습니다"
+            f"{what}: {error.__name__}를 기대했는데 {type(exc).__name__} 이(가) 났습니다"
         ) from None
-    raise CheckFailed(f"{what}: {error.__name__} 를 내야 하는데 아무 오류 없이 반환했습니다")
+    raise CheckFailed(f"{what}: {error.__name__}를 내야 하는데 아무 오류 없이 반환했습니다")
 
 
 def _raised_not_implemented(exc: BaseException) -> bool:
@@ -194,7 +194,7 @@ def run_check(notebook: str, number: int, solution: Callable[..., Any]) -> Check
     key = (notebook, number)
     if key not in _REGISTRY:
         known = sorted(n for nb, n in _REGISTRY if nb == notebook)
-        raise KeyError(f"'{notebook}' 의 실습 {number} 채점기가 없습니다 (등록된 번호: {known})")
+        raise KeyError(f"'{notebook}'의 실습 {number} 채점기가 없습니다 (등록된 번호: {known})")
     if not callable(solution):
         return CheckResult(
             notebook, number, FAILED, f"함수를 넘겨야 합니다 (got {type(solution).__name__})"

@@ -34,10 +34,10 @@ def _check_least_squares(least_squares) -> None:
             f"{what}: 텐서를 반환해야 합니다 (got {type(got).__name__})",
         )
         expect_shape(got, (d + 1,), f"{what} — 편향을 마지막에 붙인 1차원 텐서")
-        expect_close(got, expected, f"{what} (torch.linalg.lstsq 와 비교)", atol=1e-6, rtol=1e-6)
+        expect_close(got, expected, f"{what} (torch.linalg.lstsq와 비교)", atol=1e-6, rtol=1e-6)
         expect(
             torch.equal(X_in, X) and torch.equal(y_in, y),
-            f"{label}: 입력 X, y 를 바꾸면 안 됩니다",
+            f"{label}: 입력 X, y를 바꾸면 안 됩니다",
         )
     # float32 입력도 받아야 합니다 (노트북의 데이터는 float32)
     X = torch.randn(40, 2, generator=generator)
@@ -72,14 +72,14 @@ def _check_softmax_cross_entropy(softmax_cross_entropy) -> None:
         )
         expect(
             got.numel() == 1,
-            f"{what}: 0차원 텐서(스칼라)를 기대했는데 모양 {tuple(got.shape)} 을 받았습니다 — 평균을 내세요",
+            f"{what}: 0차원 텐서(스칼라)를 기대했는데 모양 {tuple(got.shape)}을 받았습니다 — 평균을 내세요",
         )
         value = got.reshape(()).detach().double()
         expect(
             math.isfinite(value.item()),
-            f"{what}: 값이 {value.item()} 입니다. exp 가 넘쳤나요? 최댓값을 빼는 요령(logsumexp)을 쓰세요",
+            f"{what}: 값이 {value.item()}입니다. exp가 넘쳤나요? 최댓값을 빼는 요령(logsumexp)을 쓰세요",
         )
-        expect_close(value, expected.double(), f"{what} (F.cross_entropy 와 비교)", atol=1e-4)
+        expect_close(value, expected.double(), f"{what} (F.cross_entropy와 비교)", atol=1e-4)
     # 기울기가 흘러야 학습에 쓸 수 있습니다
     logits = torch.randn(5, 4, generator=generator, requires_grad=True)
     targets = torch.tensor([0, 1, 2, 3, 0])
@@ -87,7 +87,7 @@ def _check_softmax_cross_entropy(softmax_cross_entropy) -> None:
     expected_grad = (torch.softmax(logits.detach(), 1) - F.one_hot(targets, 4)) / 5
     expect(
         logits.grad is not None,
-        "로짓에 대한 기울기가 없습니다 (detach 하거나 numpy 로 계산했나요?)",
+        "로짓에 대한 기울기가 없습니다 (detach 하거나 numpy로 계산했나요?)",
     )
     expect_close(
         logits.grad, expected_grad, "로짓에 대한 기울기 (softmax − one_hot) / N", atol=1e-5
@@ -106,7 +106,7 @@ def _train_on_xor(model: nn.Module, steps: int = 300, lr: float = 0.05) -> float
         return ((model(X).reshape(-1) > 0).float() == y).float().mean().item()
 
 
-@register("models/01", 3, "XOR 을 푸는 MLP (build_xor_mlp)")
+@register("models/01", 3, "XOR을 푸는 MLP (build_xor_mlp)")
 def _check_build_xor_mlp(build_xor_mlp) -> None:
     with torch.random.fork_rng(devices=[]):  # 노트북의 난수 상태를 건드리지 않습니다
         for hidden, seed in [(8, 0), (8, 1), (16, 2)]:
@@ -115,17 +115,17 @@ def _check_build_xor_mlp(build_xor_mlp) -> None:
             what = f"build_xor_mlp({hidden}) (시드 {seed})"
             expect(
                 isinstance(model, nn.Module),
-                f"{what}: nn.Module 을 반환해야 합니다 (got {type(model).__name__})",
+                f"{what}: nn.Module을 반환해야 합니다 (got {type(model).__name__})",
             )
             params = list(model.parameters())
-            expect(len(params) > 0, f"{what}: 학습할 파라미터가 없습니다")
+            expect(len(params) > 0, f"{what}: 학습할 매개변수가 없습니다")
             with torch.no_grad():
                 out = model(torch.zeros(3, 2))
-            expect_shape(out, (3, 1), f"{what}: 입력 (3, 2) 의 출력")
+            expect_shape(out, (3, 1), f"{what}: 입력 (3, 2)의 출력")
             accuracy = _train_on_xor(model)
             expect(
                 accuracy == 1.0,
-                f"{what}: BCE + Adam(lr=0.05) 300 걸음 학습 뒤 XOR 정확도 1.0 을 기대했는데 "
-                f"{accuracy:.2f} 입니다. 선형 층 사이에 비선형 활성화(Tanh 등)가 있나요? "
+                f"{what}: BCE + Adam(lr=0.05) 300스텝 학습 뒤 XOR 정확도 1.0을 기대했는데 "
+                f"{accuracy:.2f}입니다. 선형 층 사이에 비선형 활성화(Tanh 등)가 있나요? "
                 "출력에 시그모이드를 넣지 않았나요?",
             )

@@ -25,7 +25,7 @@ def _check_conv2d_output_shape(conv2d_output_shape) -> None:
         ((1, 1, 7, 7), 2, 3, 2, 0, 1),  # 나누어떨어지지 않는 스트라이드 → 내림
         ((1, 2, 10, 12), 4, 3, 1, 0, 2),  # 팽창(dilation)
         ((3, 1, 9, 5), 1, (3, 1), (2, 1), (1, 0), 1),  # 가로·세로가 다른 설정
-        ((1, 3, 224, 224), 64, 7, 2, 3, 1),  # ResNet 의 첫 층
+        ((1, 3, 224, 224), 64, 7, 2, 3, 1),  # ResNet의 첫 층
         ((2, 1, 4, 4), 1, 4, 1, 0, 1),  # 커널 = 입력 → 1×1
     ]
     for shape, out_channels, kernel, stride, padding, dilation in cases:
@@ -37,11 +37,11 @@ def _check_conv2d_output_shape(conv2d_output_shape) -> None:
         got = conv2d_output_shape(shape, out_channels, kernel, stride, padding, dilation)
         what = (
             f"입력 {shape}, out_channels={out_channels}, kernel_size={kernel}, "
-            f"stride={stride}, padding={padding}, dilation={dilation} 의 출력 모양"
+            f"stride={stride}, padding={padding}, dilation={dilation}의 출력 모양"
         )
         expect(
             isinstance(got, (tuple, list, torch.Size)) and len(got) == 4,
-            f"{what}: (N, C, H, W) 네 정수의 튜플을 기대했는데 {got!r} 을 받았습니다",
+            f"{what}: (N, C, H, W) 네 정수의 튜플을 기대했는데 {got!r}을 받았습니다",
         )
         expect(
             all(isinstance(v, int) and not isinstance(v, bool) for v in got),
@@ -67,7 +67,7 @@ def _conv_cases():
         yield label, x, w, b, stride, padding
 
 
-@register("models/02", 2, "unfold 로 Conv2d 계산 (conv2d_unfold)")
+@register("models/02", 2, "unfold로 Conv2d 계산 (conv2d_unfold)")
 def _check_conv2d_unfold(conv2d_unfold) -> None:
     for label, x, w, b, stride, padding in _conv_cases():
         expected = F.conv2d(x, w, b, stride=stride, padding=padding)
@@ -81,7 +81,7 @@ def _check_conv2d_unfold(conv2d_unfold) -> None:
             f"{what}: 텐서를 반환해야 합니다 (got {type(got).__name__})",
         )
         expect_shape(got, tuple(expected.shape), what)
-        expect_close(got, expected, f"{what} (F.conv2d 와 비교)", atol=1e-4, rtol=1e-4)
+        expect_close(got, expected, f"{what} (F.conv2d와 비교)", atol=1e-4, rtol=1e-4)
 
 
 class _TinyCNN(nn.Module):
@@ -110,12 +110,12 @@ class _TwoPartHead(nn.Module):
         return self.head(x)
 
 
-@register("models/02", 3, "머리만 남기고 동결하기 (freeze_except_head)")
+@register("models/02", 3, "헤드만 남기고 동결하기 (freeze_except_head)")
 def _check_freeze_except_head(freeze_except_head) -> None:
     for name, make, pre_frozen in [
         ("CNN (features + head)", _TinyCNN, False),
         ("여러 부분 + 2층 head", _TwoPartHead, False),
-        ("head 가 미리 동결되어 있던 모델", _TwoPartHead, True),
+        ("head가 미리 동결되어 있던 모델", _TwoPartHead, True),
     ]:
         model = make()
         if pre_frozen:
@@ -136,17 +136,17 @@ def _check_freeze_except_head(freeze_except_head) -> None:
         ]
         expect(
             not wrong_frozen,
-            f"{name}: head 의 파라미터는 학습되어야 합니다 (requires_grad=True); 동결됨: {wrong_frozen}",
+            f"{name}: head의 매개변수는 학습되어야 합니다 (requires_grad=True); 동결됨: {wrong_frozen}",
         )
         expect(
             not wrong_trainable,
-            f"{name}: head 밖의 파라미터는 모두 동결되어야 합니다 (requires_grad=False); "
+            f"{name}: head 밖의 매개변수는 모두 동결되어야 합니다 (requires_grad=False); "
             f"아직 학습됨: {wrong_trainable}",
         )
         after = model.state_dict()
         changed = [k for k in before if not torch.equal(before[k], after[k])]
         expect(
-            not changed, f"{name}: 값은 바꾸지 말고 requires_grad 만 바꾸세요; 바뀐 값: {changed}"
+            not changed, f"{name}: 값은 바꾸지 말고 requires_grad만 바꾸세요; 바뀐 값: {changed}"
         )
 
 
@@ -159,12 +159,12 @@ def _check_make_sensor_cnn(make_sensor_cnn) -> None:
             what = f"make_sensor_cnn({in_channels}, {n_classes})"
             expect(
                 isinstance(model, nn.Module),
-                f"{what}: nn.Module 을 반환해야 합니다 (got {type(model).__name__})",
+                f"{what}: nn.Module을 반환해야 합니다 (got {type(model).__name__})",
             )
             n_params = sum(p.numel() for p in model.parameters())
             expect(
                 0 < n_params <= 100_000,
-                f"{what}: 파라미터가 {n_params}개입니다; 1개 이상 10만 개 이하의 작은 모델을 만드세요",
+                f"{what}: 매개변수가 {n_params}개입니다; 1개 이상 10만 개 이하의 작은 모델을 만드세요",
             )
             expect(
                 any(isinstance(m, nn.Conv1d) for m in model.modules()),
@@ -178,13 +178,13 @@ def _check_make_sensor_cnn(make_sensor_cnn) -> None:
                         out = model(x)
                 except RuntimeError as exc:
                     raise CheckFailed(
-                        f"{what}: 길이 {length} 인 창에서 오류가 났습니다 ({str(exc)[:80]}). "
-                        "Flatten 뒤의 Linear 는 창 길이를 고정합니다 — 전역 풀링"
+                        f"{what}: 길이 {length}인 창에서 오류가 났습니다 ({str(exc)[:80]}). "
+                        "Flatten 뒤의 Linear는 윈도우 길이를 고정합니다 — 전역 풀링"
                         "(nn.AdaptiveAvgPool1d(1))을 쓰세요"
                     ) from None
                 expect_shape(
                     out,
                     (batch, n_classes),
-                    f"{what}: 입력 (batch={batch}, channels={in_channels}, time={length}) 의 출력 "
-                    "(창 길이가 달라도 같은 모델이 동작해야 합니다 — 전역 풀링)",
+                    f"{what}: 입력 (batch={batch}, channels={in_channels}, time={length})의 출력 "
+                    "(윈도우 길이가 달라도 같은 모델이 동작해야 합니다 — 전역 풀링)",
                 )

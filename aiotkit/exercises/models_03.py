@@ -8,7 +8,7 @@ from torch import nn
 from aiotkit.exercises.core import expect, expect_close, expect_equal, expect_shape, register
 
 
-@register("models/03", 1, "GRU 셀 한 걸음을 손으로 (gru_cell_step)")
+@register("models/03", 1, "GRU 셀 한 스텝을 손으로 (gru_cell_step)")
 def _check_gru_cell_step(gru_cell_step) -> None:
     generator = torch.Generator().manual_seed(3)
     for batch, input_size, hidden in [(3, 4, 5), (1, 1, 1), (6, 6, 2)]:
@@ -37,10 +37,10 @@ def _check_gru_cell_step(gru_cell_step) -> None:
                 f"{what}: 텐서를 반환해야 합니다 (got {type(got).__name__})",
             )
             expect_shape(got, (batch, hidden), what)
-            expect_close(got, expected, f"{what} (nn.GRUCell 과 비교)", atol=1e-8)
+            expect_close(got, expected, f"{what} (nn.GRUCell과 비교)", atol=1e-8)
 
 
-@register("models/03", 2, "LSTM 파라미터 수 공식 (lstm_param_count)")
+@register("models/03", 2, "LSTM 매개변수 수 공식 (lstm_param_count)")
 def _check_lstm_param_count(lstm_param_count) -> None:
     cases = [
         (6, 32, 1, False),
@@ -56,7 +56,7 @@ def _check_lstm_param_count(lstm_param_count) -> None:
         got = lstm_param_count(input_size, hidden, num_layers=layers, bidirectional=bidirectional)
         what = (
             f"nn.LSTM({input_size}, {hidden}, num_layers={layers}, "
-            f"bidirectional={bidirectional}) 의 파라미터 수"
+            f"bidirectional={bidirectional})의 매개변수 수"
         )
         expect(
             isinstance(got, int) or (isinstance(got, torch.Tensor) and got.numel() == 1),
@@ -78,7 +78,7 @@ def _check_last_valid_output(last_valid_output) -> None:
         batch, time, hidden = len(lengths), 7, 3
         outputs = torch.randn(batch, time, hidden, generator=generator)
         for i, n in enumerate(lengths.tolist()):
-            outputs[i, n:] = 0.0  # pad_packed_sequence 처럼 패딩 자리는 0
+            outputs[i, n:] = 0.0  # pad_packed_sequence처럼 패딩 자리는 0
         expected = torch.stack([outputs[i, n - 1] for i, n in enumerate(lengths.tolist())])
         got = last_valid_output(outputs.clone(), lengths.clone())
         what = f"lengths = {lengths.tolist()}, outputs {tuple(outputs.shape)}: 마지막 유효 출력"

@@ -15,20 +15,20 @@ def _check_local_causal_mask(local_causal_mask) -> None:
         cols = torch.arange(n)[None, :]
         expected = (cols <= rows) & (rows - cols < window)
         got = local_causal_mask(n, window)
-        what = f"n={n}, window={window} 의 마스크"
+        what = f"n={n}, window={window}의 마스크"
         expect(
             isinstance(got, torch.Tensor),
             f"{what}: 텐서를 반환해야 합니다 (got {type(got).__name__})",
         )
         expect_shape(got, (n, n), what)
         expect_equal(
-            got.dtype, torch.bool, f"{what}: dtype 은 torch.bool 이어야 합니다 (True = attend)"
+            got.dtype, torch.bool, f"{what}: dtype은 torch.bool 이어야 합니다 (True = attend)"
         )
         if not torch.equal(got.cpu(), expected):
             wrong = (got.cpu() != expected).nonzero()[0].tolist()
             expect(
                 False,
-                f"{what}: 위치 (i={wrong[0]}, j={wrong[1]}) 에서 기대한 값 "
+                f"{what}: 위치 (i={wrong[0]}, j={wrong[1]})에서 기대한 값 "
                 f"{bool(expected[wrong[0], wrong[1]])}, 받은 값 {bool(got[wrong[0], wrong[1]])}. "
                 f"기대한 마스크:\n{expected.int().tolist()}",
             )
@@ -58,9 +58,9 @@ def _check_padded_attention(padded_attention) -> None:
         expect_shape(got, (batch, L, d_v), what)
         expect(
             bool(torch.isfinite(got).all()),
-            f"{what}: nan/inf 가 있습니다. 마스크 규칙(True = 패딩)을 확인하세요",
+            f"{what}: nan/inf가 있습니다. 마스크 규칙(True = 패딩)을 확인하세요",
         )
-        expect_close(got, expected, f"{what} (SDPA 와 비교)", atol=1e-8)
+        expect_close(got, expected, f"{what} (SDPA와 비교)", atol=1e-8)
 
 
 @register("models/04", 3, "시계열을 패치 토큰으로 (patchify)")
@@ -89,10 +89,10 @@ def _check_patchify(patchify) -> None:
         )
         expect_shape(got, (batch, n_patches, channels * patch_len), what)
         expect_close(got, expected, what, atol=0.0, rtol=0.0)
-    # Conv1d(kernel_size=stride=patch_len) 와 같은 계산인지 (6절의 패치 임베딩)
+    # Conv1d(kernel_size=stride=patch_len)와 같은 계산인지 (6절의 패치 임베딩)
     conv = torch.nn.Conv1d(6, 4, kernel_size=10, stride=10)
     x = torch.randn(2, 6, 100, generator=generator)
     with torch.no_grad():
         via_conv = conv(x).transpose(1, 2)
         via_linear = patchify(x, 10) @ conv.weight.reshape(4, -1).T + conv.bias
-    expect_close(via_linear, via_conv, "patchify 뒤 Linear 와 Conv1d 패치 임베딩의 비교", atol=1e-5)
+    expect_close(via_linear, via_conv, "patchify 뒤 Linear와 Conv1d 패치 임베딩의 비교", atol=1e-5)

@@ -13,7 +13,7 @@ def _grads(shape: tuple[int, ...], steps: int, seed: int) -> list[torch.Tensor]:
     return [torch.randn(shape, generator=generator) for _ in range(steps)]
 
 
-@register("training/01", 1, "SGD + 모멘텀 한 걸음 (sgd_momentum_step)")
+@register("training/01", 1, "SGD + 모멘텀 한 스텝 (sgd_momentum_step)")
 def _check_sgd_momentum(sgd_momentum_step) -> None:
     for lr, momentum, shape in [(0.1, 0.9, (4,)), (0.05, 0.5, (2, 3)), (0.2, 0.0, (3,))]:
         start = torch.linspace(-1.0, 1.0, int(torch.tensor(shape).prod())).reshape(shape)
@@ -32,12 +32,12 @@ def _check_sgd_momentum(sgd_momentum_step) -> None:
             expect_close(
                 param,
                 reference.detach(),
-                f"lr={lr}, momentum={momentum}: {step}번째 걸음 뒤의 param",
+                f"lr={lr}, momentum={momentum}: {step}번째 스텝 뒤의 param",
                 atol=1e-6,
             )
 
 
-@register("training/01", 2, "Adam 한 걸음 (adam_step)")
+@register("training/01", 2, "Adam 한 스텝 (adam_step)")
 def _check_adam(adam_step) -> None:
     for lr, betas, eps, scale in [
         (1e-2, (0.9, 0.999), 1e-8, 1.0),
@@ -62,7 +62,7 @@ def _check_adam(adam_step) -> None:
             expect_close(
                 param,
                 reference.detach(),
-                f"lr={lr}, betas={betas}, eps={eps}, 기울기 크기 {scale}: {step}번째 걸음 뒤의 param",
+                f"lr={lr}, betas={betas}, eps={eps}, 기울기 크기 {scale}: {step}번째 스텝 뒤의 param",
                 atol=1e-6,
             )
 
@@ -82,7 +82,7 @@ def _models() -> list[tuple[str, nn.Module]]:
     ]
 
 
-@register("training/01", 3, "가중치 감쇠를 뺄 파라미터 그룹 (no_decay_param_groups)")
+@register("training/01", 3, "가중치 감쇠를 뺄 매개변수 그룹 (no_decay_param_groups)")
 def _check_param_groups(no_decay_param_groups) -> None:
     for name, model in _models():
         groups = no_decay_param_groups(model, 0.05)
@@ -92,23 +92,23 @@ def _check_param_groups(no_decay_param_groups) -> None:
         )
         expect(
             all(isinstance(g, dict) and "params" in g and "weight_decay" in g for g in groups),
-            f"{name}: 각 그룹은 'params' 와 'weight_decay' 를 가진 dict 여야 합니다",
+            f"{name}: 각 그룹은 'params'와 'weight_decay'를 가진 dict 여야 합니다",
         )
         decays = sorted(float(g["weight_decay"]) for g in groups)
         expect(
             decays == [0.0, 0.05],
-            f"{name}: weight_decay 가 0.0 인 그룹과 0.05 인 그룹이 필요합니다 (got {decays})",
+            f"{name}: weight_decay가 0.0인 그룹과 0.05인 그룹이 필요합니다 (got {decays})",
         )
         by_decay = {float(g["weight_decay"]): list(g["params"]) for g in groups}
         seen = [id(p) for ps in by_decay.values() for p in ps]
         all_ids = {id(p) for p in model.parameters()}
         expect(
             len(seen) == len(set(seen)),
-            f"{name}: 같은 파라미터가 두 번 들어갔습니다 (중복)",
+            f"{name}: 같은 매개변수가 두 번 들어갔습니다 (중복)",
         )
         expect(
             set(seen) == all_ids,
-            f"{name}: 모든 파라미터가 정확히 한 번씩 들어가야 합니다 "
+            f"{name}: 모든 매개변수가 정확히 한 번씩 들어가야 합니다 "
             f"(모델 {len(all_ids)}개, 받은 {len(set(seen))}개)",
         )
         wrong_decay = [
@@ -118,7 +118,7 @@ def _check_param_groups(no_decay_param_groups) -> None:
         ]
         expect(
             not wrong_decay,
-            f"{name}: 1차원 파라미터 {wrong_decay} 에는 가중치 감쇠를 주면 안 됩니다",
+            f"{name}: 1차원 매개변수 {wrong_decay}에는 가중치 감쇠를 주면 안 됩니다",
         )
         wrong_free = [
             n
@@ -127,6 +127,6 @@ def _check_param_groups(no_decay_param_groups) -> None:
         ]
         expect(
             not wrong_free,
-            f"{name}: 가중치 행렬 {wrong_free} 에는 가중치 감쇠를 주어야 합니다",
+            f"{name}: 가중치 행렬 {wrong_free}에는 가중치 감쇠를 주어야 합니다",
         )
         torch.optim.AdamW(groups, lr=1e-3)  # 옵티마이저가 받아들이는지

@@ -18,7 +18,7 @@ def _forbidden(module: object, names: list[str], task: str) -> Iterator[None]:
 
     def make(name: str):
         def refuse(*args, **kwargs):
-            raise CheckFailed(f"{task}: {name} 를 쓰지 말고 직접 계산하세요")
+            raise CheckFailed(f"{task}: {name}를 쓰지 말고 직접 계산하세요")
 
         return refuse
 
@@ -61,7 +61,7 @@ def _check_huber(huber_loss) -> None:
             f"delta={delta}: 평균 손실 하나(0차원 텐서)를 반환해야 합니다 (got {got!r:.60})",
         )
         expect_close(
-            got, expected, f"pred {tuple(pred.shape)}, delta={delta} 의 Huber 손실", atol=1e-5
+            got, expected, f"pred {tuple(pred.shape)}, delta={delta}의 Huber 손실", atol=1e-5
         )
 
 
@@ -85,7 +85,7 @@ def _check_focal(focal_loss) -> None:
         )
         expect(
             bool(torch.isfinite(got).all()),
-            f"로짓 {logits[:4].tolist()} 에서 손실이 {got.item()} 입니다 — 큰 로짓에서도 유한해야 합니다",
+            f"로짓 {logits[:4].tolist()}에서 손실이 {got.item()}입니다 — 큰 로짓에서도 유한해야 합니다",
         )
         expect_close(
             got.reshape(()),
@@ -120,11 +120,11 @@ def _check_cross_entropy(cross_entropy_from_logits) -> None:
         )
         expect(
             bool(torch.isfinite(got).all()),
-            f"로짓 {logits[0].tolist()}... 에서 손실이 {got.item()} 입니다 — 넘침(overflow) 없이 유한해야 합니다",
+            f"로짓 {logits[0].tolist()}... 에서 손실이 {got.item()}입니다 — 넘침(overflow) 없이 유한해야 합니다",
         )
         expect_close(
             got.reshape(()),
             expected,
-            f"로짓 {tuple(logits.shape)}, 정답 {targets.tolist()} 의 교차 엔트로피",
+            f"로짓 {tuple(logits.shape)}, 정답 {targets.tolist()}의 교차 엔트로피",
             atol=1e-4,
         )

@@ -26,22 +26,22 @@ def _check_l1(l1_penalty) -> None:
     with torch.random.fork_rng():
         models = _models()
     for name, model in models:
-        for p in model.parameters():  # 1차원 파라미터도 0 이 아니게
+        for p in model.parameters():  # 1차원 매개변수도 0이 아니게
             with torch.no_grad():
                 p.add_(0.1)
         expected = sum(p.detach().abs().sum() for p in model.parameters() if p.ndim >= 2)
         got = l1_penalty(model)
         expect(
             isinstance(got, torch.Tensor),
-            f"{name}: 텐서를 반환해야 합니다 (got {type(got).__name__}) — .item() 을 쓰면 backward 할 수 없습니다",
+            f"{name}: 텐서를 반환해야 합니다 (got {type(got).__name__}) — .item()을 쓰면 backward 할 수 없습니다",
         )
-        expect_close(got.reshape(()), expected, f"{name} 의 L1 벌점", atol=1e-4)
+        expect_close(got.reshape(()), expected, f"{name}의 L1 벌점", atol=1e-4)
         expect(got.requires_grad, f"{name}: 결과가 그래프에 연결되어 있어야 합니다 (backward 가능)")
         model.zero_grad()
         got.reshape(()).backward()
         for pname, p in model.named_parameters():
             if p.ndim >= 2:
-                expect_close(p.grad, p.detach().sign(), f"{name}.{pname} 의 기울기 (sign(w))")
+                expect_close(p.grad, p.detach().sign(), f"{name}.{pname}의 기울기 (sign(w))")
 
 
 @register("training/03", 2, "역 드롭아웃 (inverted_dropout)")
@@ -52,9 +52,9 @@ def _check_dropout(inverted_dropout) -> None:
         got = inverted_dropout(x.clone(), 0.5, False)
         expect_close(got, x, "training=False 일 때의 출력 (입력 그대로)")
         got = inverted_dropout(x.clone(), 0.0, True)
-        expect_close(got, x, "p=0 일 때의 출력 (입력 그대로)")
+        expect_close(got, x, "p=0일 때의 출력 (입력 그대로)")
         got = inverted_dropout(x.clone(), 1.0, True)
-        expect_close(got, torch.zeros_like(x), "p=1 일 때의 출력 (모두 0, NaN 없이)")
+        expect_close(got, torch.zeros_like(x), "p=1일 때의 출력 (모두 0, NaN 없이)")
         ones = torch.ones(200_000)
         for p in (0.2, 0.5, 0.8):
             out = inverted_dropout(ones.clone(), p, True)
@@ -65,7 +65,7 @@ def _check_dropout(inverted_dropout) -> None:
             dropped = (out == 0).float().mean().item()
             expect(
                 abs(dropped - p) < 0.01,
-                f"p={p}: 0 이 된 비율이 약 {p} 여야 하는데 {dropped:.3f} 입니다",
+                f"p={p}: 0이 된 비율이 약 {p} 여야 하는데 {dropped:.3f}입니다",
             )
             kept = out[out != 0]
             expect_close(
@@ -76,7 +76,7 @@ def _check_dropout(inverted_dropout) -> None:
             )
             expect(
                 abs(out.mean().item() - 1.0) < 0.03,
-                f"p={p}: 평균(기댓값)이 1 로 보존되어야 하는데 {out.mean().item():.3f} 입니다",
+                f"p={p}: 평균(기댓값)이 1로 보존되어야 하는데 {out.mean().item():.3f}입니다",
             )
         twice = (
             inverted_dropout(ones[:1000].clone(), 0.5, True),
@@ -108,5 +108,5 @@ def _check_early_stopping(early_stopping) -> None:
         expect_equal(
             tuple(int(v) for v in got),
             early_stopping_reference(losses, patience),
-            f"val_losses={losses}, patience={patience} 의 (stop_epoch, best_epoch)",
+            f"val_losses={losses}, patience={patience}의 (stop_epoch, best_epoch)",
         )

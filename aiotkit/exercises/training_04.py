@@ -39,13 +39,13 @@ def _check_warmup_cosine(warmup_cosine_lr) -> None:
         expect_close(
             torch.tensor(got, dtype=torch.float64),
             torch.tensor(expected, dtype=torch.float64),
-            f"base_lr={base_lr}, warmup={warmup}, total={total}, min_lr={min_lr} 의 에폭 0..{total + 2} 학습률",
+            f"base_lr={base_lr}, warmup={warmup}, total={total}, min_lr={min_lr}의 에폭 0..{total + 2} 학습률",
             atol=1e-9,
             rtol=1e-6,
         )
 
 
-@register("training/04", 2, "MultiStepLR 을 식으로 (multistep_lr)")
+@register("training/04", 2, "MultiStepLR을 식으로 (multistep_lr)")
 def _check_multistep(multistep_lr) -> None:
     for base_lr, milestones, gamma, epochs in [
         (0.1, [3, 7], 0.1, 12),
@@ -65,7 +65,7 @@ def _check_multistep(multistep_lr) -> None:
         expect_close(
             torch.tensor(got, dtype=torch.float64),
             torch.tensor(expected, dtype=torch.float64),
-            f"base_lr={base_lr}, milestones={milestones}, gamma={gamma} 의 에폭 0..{epochs - 1} 학습률",
+            f"base_lr={base_lr}, milestones={milestones}, gamma={gamma}의 에폭 0..{epochs - 1} 학습률",
             atol=1e-12,
             rtol=1e-6,
         )
@@ -81,7 +81,7 @@ def _check_scheduler(make_warmup_cosine_scheduler) -> None:
         scheduler = make_warmup_cosine_scheduler(optimizer, warmup, total)
         expect(
             isinstance(scheduler, lr_scheduler.LambdaLR),
-            f"torch.optim.lr_scheduler.LambdaLR 을 반환해야 합니다 (got {type(scheduler).__name__})",
+            f"torch.optim.lr_scheduler.LambdaLR을 반환해야 합니다 (got {type(scheduler).__name__})",
         )
         got = []
         for _ in range(total):
