@@ -5,7 +5,7 @@ per-notebook time limit. Every ``check(...)`` call in it appends its verdict to 
 ``AIOT_GRADE_LOG`` file, see :mod:`aiotkit.exercises.core`); exercises that never reached their
 check get the reason instead. Verdicts:
 
-- ``passed`` / ``failed`` / ``not_attempted`` — what the checker said;
+- ``passed`` / ``failed`` / ``not_attempted`` / ``checker_error`` — what the checker said;
 - ``errored``   — the notebook raised before this exercise's check ran;
 - ``timed_out`` — the notebook ran past its time limit before this check ran;
 - ``invalid``   — the file is not a readable notebook (corrupt JSON, wrong format);
@@ -36,7 +36,16 @@ from aiotkit.paths import project_root
 __all__ = ["Grade", "curriculum_notebooks", "grade_notebook", "grade_submissions", "main"]
 
 NOTEBOOK_DIRS = ("basics", "models", "training", "advanced", "aiot_applications")
-VERDICTS = ("passed", "failed", "not_attempted", "errored", "timed_out", "invalid", "missing")
+VERDICTS = (
+    "passed",
+    "failed",
+    "not_attempted",
+    "checker_error",
+    "errored",
+    "timed_out",
+    "invalid",
+    "missing",
+)
 _EXIT_CELL_ERROR, _EXIT_TIMEOUT = 3, 4
 
 
@@ -221,7 +230,7 @@ def summary_table(grades: list[Grade]) -> str:
     return "\n".join(lines)
 
 
-_ICON = {"passed": "✅", "failed": "❌", "not_attempted": "⏳"}
+_ICON = {"passed": "✅", "failed": "❌", "not_attempted": "⏳", "checker_error": "⚠️"}
 
 
 def progress_table(grades: list[Grade]) -> str:

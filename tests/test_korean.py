@@ -11,8 +11,6 @@ import re
 
 import nbformat
 import pytest
-
-from conftest import ROOT
 from korean_style import (
     CODE_QUOTE_MARK,
     glossary_variants,
@@ -21,6 +19,8 @@ from korean_style import (
     spaced_units,
     variant_hits,
 )
+
+from conftest import ROOT
 
 NOTEBOOK_DIRS = ["basics", "models", "training", "advanced", "aiot_applications"]
 NOTEBOOKS = sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
@@ -59,7 +59,14 @@ def _outputs_text(cell) -> str:
 
 @pytest.mark.parametrize(
     "text",
-    ["PyTorch 의 텐서", "`fit` 은 반환합니다", "0.95 를 넘습니다", "자동 미분(autograd) 을", "SGD 는", "$x$ 가"],
+    [
+        "PyTorch 의 텐서",
+        "`fit` 은 반환합니다",
+        "0.95 를 넘습니다",
+        "자동 미분(autograd) 을",
+        "SGD 는",
+        "$x$ 가",
+    ],
 )
 def test_particle_detector_catches_spaced_particles(text):
     assert spaced_particles(text), text
@@ -121,7 +128,17 @@ def test_notebook_korean(path):
 # --- plots: Korean titles, labels and legends, with a Hangul font ----------------------------
 
 PLOT_TEXT_CALLS = {"set_title", "set_xlabel", "set_ylabel", "suptitle", "title", "xlabel", "ylabel"}
-LABEL_CALLS = {"plot", "scatter", "bar", "barh", "hist", "step", "fill_between", "axhline", "axvline"}
+LABEL_CALLS = {
+    "plot",
+    "scatter",
+    "bar",
+    "barh",
+    "hist",
+    "step",
+    "fill_between",
+    "axhline",
+    "axvline",
+}
 MATH_OR_CODE = re.compile(r"\$[^$]*\$|`[^`]*`|\{[^}]*\}|\S*[=_(\[./]\S*")
 ENGLISH_WORD = re.compile(r"\b[a-z]{3,}\b")
 
@@ -137,9 +154,7 @@ def _literal_text(node) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(
-            v.value if isinstance(v, ast.Constant) else "{}" for v in node.values
-        )
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
     return None
 
 
@@ -159,12 +174,23 @@ def _plot_strings(source: str):
             text = _literal_text(node.args[0])
             if text is not None:
                 yield node.lineno, name, text
-        if name in LABEL_CALLS | {"legend"}:
+        if name in {"text", "annotate"} and len(node.args) >= 1:
+            text = _literal_text(
+                node.args[2] if name == "text" and len(node.args) > 2 else node.args[0]
+            )
+            if text is not None:
+                yield node.lineno, name, text
+        if name == "legend" and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
+            for element in node.args[0].elts:
+                text = _literal_text(element)
+                if text is not None:
+                    yield node.lineno, "legend", text
+        if name in LABEL_CALLS | {"legend", "set"}:
             for kw in node.keywords:
-                if kw.arg in ("label", "title"):
+                if kw.arg in ("label", "title", "xlabel", "ylabel"):
                     text = _literal_text(kw.value)
                     if text is not None:
-                        yield node.lineno, f"{name}(label=)", text
+                        yield node.lineno, f"{name}({kw.arg}=)", text
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

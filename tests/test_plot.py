@@ -36,3 +36,46 @@ def test_plot_confusion_matrix_counts():
         plot_confusion_matrix([0, 3], [0, 1], ["a", "b"])
     with pytest.raises(ValueError):
         plot_confusion_matrix([0], [0, 1], ["a", "b"])
+
+
+def test_korean_font_renders_hangul_without_warnings(tmp_path):
+    """A Hangul title, axis labels and legend render with the bundled font, warnings as errors."""
+    import warnings
+
+    from matplotlib import font_manager
+
+    from aiotkit.plot import KOREAN_FONT_PATH, use_korean_font
+
+    assert KOREAN_FONT_PATH.is_file() and (KOREAN_FONT_PATH.parent / "OFL.txt").is_file()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        name = use_korean_font()
+        assert name == "NanumGothic" and use_korean_font() == name  # idempotent
+        fig, ax = plt.subplots()
+        ax.plot([-1.0, 0.0, 1.0], label="검증 손실(val loss)")
+        ax.set_title("학습 곡선 −0.5")  # U+2212 falls back to DejaVu Sans
+        ax.set_xlabel("에폭(epoch)")
+        ax.legend()
+        fig.savefig(tmp_path / "korean.png")
+    used = font_manager.findfont(font_manager.FontProperties(family=plt.rcParams["font.family"]))
+    assert used.endswith("NanumGothic.ttf")
+
+
+def test_korean_font_is_needed_for_hangul(tmp_path):
+    """Without the font matplotlib's default cannot draw Hangul: the test above proves something."""
+    import warnings
+
+    with plt.rc_context({"font.family": ["DejaVu Sans"]}):
+        fig, ax = plt.subplots()
+        ax.set_title("학습 곡선")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.savefig(tmp_path / "tofu.png")
+    assert any("missing from font" in str(w.message) for w in caught)
+
+
+def test_use_korean_font_missing_file(tmp_path):
+    from aiotkit.plot import use_korean_font
+
+    with pytest.raises(FileNotFoundError, match="글꼴 파일이 없습니다"):
+        use_korean_font(tmp_path / "nope.ttf")

@@ -6,7 +6,16 @@ and what came back. ``check`` turns that into a verdict:
 
 - ``passed``        — every case agreed;
 - ``failed``        — a case disagreed, or the student's code raised an error;
-- ``not_attempted`` — the stub still raises ``NotImplementedError`` ("아직 풀지 않음").
+- ``not_attempted`` — the student's own stub raised ``NotImplementedError`` ("아직 풀지 않음");
+  a NotImplementedError raised by torch or another library (e.g. a misspelled ``foward``) is a
+  failure, not "not attempted";
+- ``checker_error`` — the checker itself crashed (a NameError/ImportError in its own code with
+  no student frame on the stack): a bug to report to the instructor, not the student's fault.
+
+Checkers are loaded lazily: ``check("basics/01", …)`` imports only ``basics_01.py``. A checker
+runs with the global RNGs (torch, NumPy, ``random``) saved and restored, so checking never
+changes the student's notebook state; an answer that leaves autograd disabled, the default dtype
+or the thread count changed, or a process-wide module hook registered, fails.
 
 ``check`` never raises for a student's mistake, so the notebook keeps running. When the
 environment variable ``AIOT_GRADE_LOG`` names a file, each verdict is also appended to it as
@@ -15,9 +24,14 @@ one JSON line (used by ``make grade``).
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import os
+import pkgutil
+import random
 import traceback
+import types
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -35,12 +49,13 @@ __all__ = [
     "expect_equal",
     "expect_raises",
     "expect_shape",
+    "load_checkers",
     "register",
     "registry",
     "run_check",
 ]
 
-PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not_attempted"
+PASSED, FAILED, NOT_ATTEMPTED, CHECKER_ERROR = "passed", "failed", "not_attempted", "checker_error"
 
 
 class CheckFailed(AssertionError):
@@ -83,8 +98,28 @@ def register(notebook: str, number: int, title: str) -> Callable:
     return decorator
 
 
+def _module_name(notebook: str) -> str:
+    return f"aiotkit.exercises.{notebook.replace('/', '_')}"
+
+
+def load_checkers(notebook: str | None = None) -> None:
+    """Import the checker module of ``notebook`` (e.g. "basics/01"), or of every notebook."""
+    if notebook is not None:
+        try:
+            importlib.import_module(_module_name(notebook))
+        except ModuleNotFoundError as exc:
+            if exc.name != _module_name(notebook):
+                raise
+        return
+    package = importlib.import_module("aiotkit.exercises")
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name != "core":
+            importlib.import_module(f"aiotkit.exercises.{info.name}")
+
+
 def registry() -> dict[tuple[str, int], Checker]:
-    """All registered checkers, keyed by (notebook, number)."""
+    """All checkers of every notebook, keyed by (notebook, number) (imports them all)."""
+    load_checkers()
     return dict(_REGISTRY)
 
 
@@ -161,17 +196,119 @@ def expect_raises(
         raise
     except Exception as exc:  # noqa: BLE001 — report which error came back instead
         raise CheckFailed(
-            f"{what}: {error.__name__}를 기대했는데 {type(exc).__name__} 이(가) 났습니다"
+            f"{what}: {error.__name__}를 기대했는데 {type(exc).__name__} 오류가 났습니다"
         ) from None
     raise CheckFailed(f"{what}: {error.__name__}를 내야 하는데 아무 오류 없이 반환했습니다")
 
 
-def _raised_not_implemented(exc: BaseException) -> bool:
-    while exc is not None:
-        if isinstance(exc, NotImplementedError):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
+def _code_objects(code: types.CodeType) -> set[types.CodeType]:
+    found = {code}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found |= _code_objects(const)
+    return found
+
+
+def _student_codes(solution: Any) -> set[types.CodeType]:
+    """Code objects the student wrote: the function (and functions nested in it), or a class's
+    methods and properties."""
+    target = inspect.unwrap(getattr(solution, "__func__", solution))
+    members: list[Any] = [target]
+    if inspect.isclass(target):
+        members = []
+        for klass in target.__mro__:
+            if klass.__module__ == target.__module__:
+                members += list(vars(klass).values())
+    codes: set[types.CodeType] = set()
+    for member in members:
+        if isinstance(member, (staticmethod, classmethod)):
+            member = member.__func__
+        if isinstance(member, property):
+            members += [f for f in (member.fget, member.fset) if f is not None]
+            continue
+        code = getattr(member, "__code__", None)
+        if isinstance(code, types.CodeType):
+            codes |= _code_objects(code)
+    return codes
+
+
+def _raised_by_stub(exc: BaseException, solution: Any) -> bool:
+    """True when ``exc`` is a NotImplementedError raised in the student's own code."""
+    if not isinstance(exc, NotImplementedError) or exc.__traceback__ is None:
+        return False
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_code in _student_codes(solution)
+
+
+_CHECKER_BUGS = (NameError, ImportError, SyntaxError)
+
+
+def _checker_crashed(exc: BaseException) -> bool:
+    """True for an error that only a bug in the checker can cause: no student frame on the stack,
+    raised in this package, and of a kind a wrong answer cannot produce (NameError, ImportError).
+
+    Errors a wrong answer can cause inside checker code (a TypeError from calling with the wrong
+    signature, an AttributeError on a returned value of the wrong type) stay the student's."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    student = any(
+        "site-packages" not in f.filename
+        and "aiotkit" not in f.filename
+        and not f.filename.startswith(("<frozen", os.path.dirname(os.__file__)))
+        for f in frames
+    )
+    return (
+        not student
+        and bool(frames)
+        and "aiotkit" in frames[-1].filename
+        and isinstance(exc, _CHECKER_BUGS)
+    )
+
+
+def _global_state() -> dict[str, Any]:
+    from torch.nn.modules import module as module_mod
+
+    hooks = sum(
+        len(getattr(module_mod, name, {}))
+        for name in dir(module_mod)
+        if name.startswith("_global_") and name.endswith("hooks")
+    )
+    return {
+        "자동 미분(torch.is_grad_enabled())": torch.is_grad_enabled(),
+        "기본 dtype(torch.get_default_dtype())": torch.get_default_dtype(),
+        "스레드 수(torch.get_num_threads())": torch.get_num_threads(),
+        "전역 모듈 훅(register_module_forward_hook 등)": hooks,
+    }
+
+
+class _GlobalStateGuard:
+    """Save the RNGs and the process-wide settings; restore them; report what the call changed."""
+
+    def __enter__(self) -> _GlobalStateGuard:
+        self.torch_rng = torch.random.get_rng_state()
+        self.cuda_rng = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+        self.numpy_rng = np.random.get_state()
+        self.python_rng = random.getstate()
+        self.before = _global_state()
+        self.changed: list[str] = []
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        after = _global_state()
+        self.changed = [
+            f"{name}: {self.before[name]} → {after[name]}"
+            for name in self.before
+            if after[name] != self.before[name]
+        ]
+        torch.random.set_rng_state(self.torch_rng)
+        if self.cuda_rng is not None:
+            torch.cuda.set_rng_state_all(self.cuda_rng)
+        np.random.set_state(self.numpy_rng)
+        random.setstate(self.python_rng)
+        torch.set_grad_enabled(self.before["자동 미분(torch.is_grad_enabled())"])
+        torch.set_default_dtype(self.before["기본 dtype(torch.get_default_dtype())"])
+        torch.set_num_threads(self.before["스레드 수(torch.get_num_threads())"])
 
 
 def _student_line(exc: BaseException) -> str:
@@ -193,29 +330,50 @@ def run_check(notebook: str, number: int, solution: Callable[..., Any]) -> Check
     """
     key = (notebook, number)
     if key not in _REGISTRY:
+        load_checkers(notebook)
+    if key not in _REGISTRY:
         known = sorted(n for nb, n in _REGISTRY if nb == notebook)
         raise KeyError(f"'{notebook}'의 실습 {number} 채점기가 없습니다 (등록된 번호: {known})")
     if not callable(solution):
         return CheckResult(
             notebook, number, FAILED, f"함수를 넘겨야 합니다 (got {type(solution).__name__})"
         )
+    guard = _GlobalStateGuard()
     try:
-        _REGISTRY[key].func(solution)
+        with guard:
+            _REGISTRY[key].func(solution)
     except CheckFailed as exc:
         return CheckResult(notebook, number, FAILED, str(exc))
     except Exception as exc:  # noqa: BLE001 — any error in student code is a verdict, not a crash
-        if _raised_not_implemented(exc):
+        if _raised_by_stub(exc, solution):
             return CheckResult(notebook, number, NOT_ATTEMPTED, "아직 풀지 않음 (not attempted)")
+        if _checker_crashed(exc):
+            return CheckResult(
+                notebook,
+                number,
+                CHECKER_ERROR,
+                f"채점기 오류 (checker error): {type(exc).__name__}: {exc}. 학생의 잘못이 아닙니다; "
+                "이 메시지를 조교에게 알려 주세요.",
+            )
         return CheckResult(
             notebook,
             number,
             FAILED,
             f"실행 중 오류 (error): {type(exc).__name__}: {exc}{_student_line(exc)}",
         )
+    if guard.changed:
+        return CheckResult(
+            notebook,
+            number,
+            FAILED,
+            "값은 맞지만 함수가 전역 상태를 바꾸고 되돌리지 않았습니다: "
+            + "; ".join(guard.changed)
+            + " (함수 밖의 노트북 전체에 영향을 줍니다)",
+        )
     return CheckResult(notebook, number, PASSED, "통과 (passed)")
 
 
-_ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳"}
+_ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", CHECKER_ERROR: "⚠️"}
 
 
 def check(notebook: str, number: int, solution: Callable[..., Any]) -> None:
@@ -227,6 +385,8 @@ def check(notebook: str, number: int, solution: Callable[..., Any]) -> None:
     title = _REGISTRY[(notebook, number)].title
     if result.status == PASSED:
         print(f"{_ICONS[PASSED]} [{notebook} 실습 {number}] {title}: 통과 (passed)")
+    elif result.status == CHECKER_ERROR:
+        print(f"{_ICONS[CHECKER_ERROR]} [{notebook} 실습 {number}] {title}: {result.message}")
     elif result.status == NOT_ATTEMPTED:
         print(
             f"{_ICONS[NOT_ATTEMPTED]} [{notebook} 실습 {number}] {title}: 아직 풀지 않음 (not attempted)"
