@@ -28,26 +28,26 @@ __all__ = [
 KOREAN_FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NanumGothic.ttf"
 
 
-def use_korean_font(font_path: str | Path = KOREAN_FONT_PATH) -> str:
-    """Register a Hangul font with matplotlib and make it the default; return its family name.
+def use_korean_font(font_path: str | Path = KOREAN_FONT_PATH) -> None:
+    """Register a Hangul font with matplotlib and use it for every glyph DejaVu Sans lacks.
 
-    Glyphs the font lacks (e.g. the minus sign U+2212) fall back to DejaVu Sans, matplotlib's
-    own font, so neither boxes nor "Glyph ... missing" warnings appear. Calling it again is
-    harmless. Raises FileNotFoundError when the font file is missing.
+    Latin letters, digits and math text stay in DejaVu Sans, matplotlib's own font, which has
+    the minus sign (U+2212) that log-scale tick labels draw; Hangul falls back, glyph by glyph,
+    to the registered font. So neither empty boxes nor "Glyph ... missing" warnings appear.
+    Calling it again is harmless. Raises FileNotFoundError when the font file is missing.
     """
     path = Path(font_path)
     if not path.is_file():
         raise FileNotFoundError(
             f"use_korean_font: 글꼴 파일이 없습니다: {path}. "
-            "저장소의 aiotkit/fonts/ 를 되살리거나 (git checkout aiotkit/fonts) "
+            "저장소의 aiotkit/fonts/를 되살리거나 (git checkout aiotkit/fonts) "
             "Hangul 글꼴(.ttf/.otf)의 경로를 넘기세요."
         )
     name = font_manager.FontProperties(fname=str(path)).get_name()
     if not any(f.fname == str(path) for f in font_manager.fontManager.ttflist):
         font_manager.fontManager.addfont(str(path))
     # a list of families, not one: matplotlib then falls back glyph by glyph
-    plt.rcParams["font.family"] = [name, "DejaVu Sans"]
-    return name
+    plt.rcParams["font.family"] = ["DejaVu Sans", name]
 
 
 CURVE_LABELS = {"train_loss": "학습 손실", "val_loss": "검증 손실"}
@@ -64,7 +64,9 @@ def plot_history(
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, values in curves.items():
         if name.endswith("loss") and len(values):
-            ax.plot(range(1, len(values) + 1), values, marker=".", label=CURVE_LABELS.get(name, name))
+            ax.plot(
+                range(1, len(values) + 1), values, marker=".", label=CURVE_LABELS.get(name, name)
+            )
     ax.set_xlabel("에폭(epoch)")
     ax.set_ylabel("손실(loss)")
     ax.set_title(title)

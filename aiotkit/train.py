@@ -169,7 +169,7 @@ def fit(
     model.to(device)
     history = History()
     best_loss, best_state, waited = math.inf, None, 0
-    bar = tqdm(range(1, epochs + 1), desc="epochs", disable=not progress, leave=True)
+    bar = tqdm(range(1, epochs + 1), desc="에폭", disable=not progress, leave=True)
     for epoch in bar:
         model.train()
         running, seen = 0.0, 0

@@ -36,7 +36,7 @@ UNITS = (
     "번째 개월 바이트 시간 에폭 스텝 차원 가지 초 개 번 배 행 분 일 주 장 층 명 칸 비트 년 월 점 줄 회 쌍"
 ).split()
 SPACED_UNIT = re.compile(
-    r"(?P<number>(?<![A-Za-z_.])[0-9][0-9,.]*|\})"
+    r"(?P<number>(?<![A-Za-z_.])[0-9](?:[0-9,.]*[0-9])?|\})"
     r"(?P<space>[ \t]+)"
     r"(?P<unit>%|(?:" + "|".join(UNITS) + r")(?=째|(?:" + "|".join(PARTICLES) + r")?(?![가-힣])))"
 )
@@ -79,8 +79,7 @@ def glossary_variants() -> dict[str, tuple[str, re.Pattern]]:
     variants: dict[str, tuple[str, re.Pattern]] = {}
     for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
         cells = [
-            c.strip().replace("\\|", "|")
-            for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))
+            c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))
         ]
         if len(cells) < 3 or not line.startswith("|") or cells[0].startswith(("용어", "---")):
             continue

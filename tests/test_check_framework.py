@@ -165,3 +165,48 @@ def test_a_wrong_signature_is_still_the_students_failure():
 
     result = run_check("basics/01", 1, grad_of)
     assert result.status == "failed" and "TypeError" in result.message
+
+
+# --- helpers the checkers use ------------------------------------------------------------------
+
+
+def test_used_names_sees_aliases_methods_strings_and_helpers():
+    import torch.nn.functional as F  # noqa: N812
+    from torch.nn.functional import conv2d as renamed
+
+    def via_helper(x, w):
+        return renamed(x, w)
+
+    def direct(x, w):
+        return F.conv2d(x, w)
+
+    def by_string(x, w):
+        return getattr(F, "conv2d")(x, w)  # noqa: B009
+
+    def method(x):
+        return x.log_softmax(1)
+
+    def honest(x, w):
+        return (x * w).sum()
+
+    for fn in (direct, by_string):
+        assert "conv2d" in core.used_names(fn), fn.__name__
+    assert "log_softmax" in core.used_names(method)
+    assert "conv2d" not in core.used_names(honest)
+    with pytest.raises(core.CheckFailed, match="규칙 위반"):
+        core.expect_not_using(direct, {"conv2d": "F.conv2d"}, "F.conv2d 없이")
+    core.expect_not_using(honest, {"conv2d": "F.conv2d"}, "F.conv2d 없이")
+    assert via_helper(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 1, 1)).shape == (1, 1, 2, 2)
+
+
+def test_types_and_unchanged_inputs():
+    assert core.is_integer(3) and core.is_integer(np.int64(3))
+    assert not core.is_integer(True) and not core.is_integer(3.0)
+    assert not core.is_integer(torch.tensor(3))
+    core.expect_type(np.float32(0.5), "float", "x")
+    with pytest.raises(core.CheckFailed, match=r"\.item\(\)"):
+        core.expect_type(torch.tensor(0.5), "float", "x")
+    x = torch.arange(4.0)
+    core.expect_unchanged(x.clone(), x, "x")
+    with pytest.raises(core.CheckFailed, match="제자리"):
+        core.expect_unchanged(x.clone(), x.add_(1), "x")

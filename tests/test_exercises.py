@@ -32,15 +32,35 @@ def test_reference_passes(key):
     assert result.status == "passed", result.message
 
 
+MIN_WRONG, MIN_ALTERNATIVES = 5, 2
+
+
 @pytest.mark.parametrize("key", CHECKERS, ids=[f"{nb}#{n}" for nb, n in CHECKERS])
 def test_wrong_answers_fail(key):
+    """Each plausible wrong answer (value, rule, side effect, type) is rejected with a message."""
     notebook, number = key
     wrong = _solutions(notebook).WRONG.get(number, [])
-    assert wrong, f"{notebook} #{number}: at least one plausible wrong answer is required"
+    assert len(wrong) >= MIN_WRONG, (
+        f"{notebook} #{number}: {len(wrong)} wrong answers; at least {MIN_WRONG} are required"
+    )
     for answer in wrong:
         result = run_check(notebook, number, answer)
-        assert result.status == "failed", f"{answer.__name__} was not rejected"
+        assert result.status == "failed", f"{answer.__name__} was not rejected: {result.message}"
         assert result.message
+
+
+@pytest.mark.parametrize("key", CHECKERS, ids=[f"{nb}#{n}" for nb, n in CHECKERS])
+def test_correct_alternatives_pass(key):
+    """Correct answers written differently (another API, loop vs vectorised) are accepted."""
+    notebook, number = key
+    alternatives = getattr(_solutions(notebook), "ALTERNATIVES", {}).get(number, [])
+    assert len(alternatives) >= MIN_ALTERNATIVES, (
+        f"{notebook} #{number}: {len(alternatives)} alternatives; "
+        f"at least {MIN_ALTERNATIVES} are required"
+    )
+    for answer in alternatives:
+        result = run_check(notebook, number, answer)
+        assert result.status == "passed", f"{answer.__name__} was rejected: {result.message}"
 
 
 @pytest.mark.parametrize("key", CHECKERS, ids=[f"{nb}#{n}" for nb, n in CHECKERS])
@@ -56,6 +76,7 @@ def test_every_solution_module_matches_registry():
         numbers = {n for nb, n in CHECKERS if nb == notebook}
         assert set(module.REFERENCE) == numbers, notebook
         assert set(module.WRONG) == numbers, notebook
+        assert set(getattr(module, "ALTERNATIVES", {})) == numbers, notebook
 
 
 def _notebook_checks(path):

@@ -30,6 +30,7 @@ import json
 import os
 import pkgutil
 import random
+import sys
 import traceback
 import types
 from collections.abc import Callable
@@ -48,11 +49,17 @@ __all__ = [
     "expect_close",
     "expect_equal",
     "expect_raises",
+    "expect_not_using",
     "expect_shape",
+    "expect_type",
+    "expect_unchanged",
+    "is_integer",
+    "is_real",
     "load_checkers",
     "register",
     "registry",
     "run_check",
+    "used_names",
 ]
 
 PASSED, FAILED, NOT_ATTEMPTED, CHECKER_ERROR = "passed", "failed", "not_attempted", "checker_error"
@@ -199,6 +206,128 @@ def expect_raises(
             f"{what}: {error.__name__}를 기대했는데 {type(exc).__name__} 오류가 났습니다"
         ) from None
     raise CheckFailed(f"{what}: {error.__name__}를 내야 하는데 아무 오류 없이 반환했습니다")
+
+
+def used_names(solution: Any) -> set[str]:
+    """Every name the student's code uses: globals and imports (also under an alias: the real
+    ``__name__`` of what a global name holds), attributes (``F.conv2d`` gives ``conv2d``,
+    ``x.log_softmax()`` gives ``log_softmax``), identifier-like string constants
+    (``getattr(F, "conv2d")``), and the same, recursively, for the student's own functions and
+    classes that it calls.
+
+    Library code is not entered: a rule is about what the student wrote."""
+    seen: set[types.CodeType] = set()
+    names: set[str] = set()
+    pending = list(_student_codes(solution))
+    owner = inspect.unwrap(getattr(solution, "__func__", solution))
+    module_globals = getattr(owner, "__globals__", None)
+    if module_globals is None and inspect.isclass(owner):
+        module = sys.modules.get(owner.__module__)
+        module_globals = vars(module) if module is not None else {}
+    module_globals = module_globals or {}
+    while pending:
+        code = pending.pop()
+        if code in seen:
+            continue
+        seen.add(code)
+        names |= set(code.co_names)
+        names |= {c for c in code.co_consts if isinstance(c, str) and c.isidentifier()}
+        for name in code.co_names:
+            value = module_globals.get(name)
+            if value is None:
+                continue
+            # `from torch.nn.functional import conv2d as c` at the top, then `c(...)`
+            real_name = getattr(value, "__name__", None)
+            if isinstance(real_name, str):
+                names.add(real_name.rsplit(".", 1)[-1])
+            if _is_library(value):
+                continue
+            if inspect.isfunction(value) or inspect.isclass(value):
+                pending += [c for c in _student_codes(value) if c not in seen]
+    return names
+
+
+def _is_library(value: Any) -> bool:
+    module = getattr(value, "__module__", None) or ""
+    return module.split(".")[0] in {
+        "torch",
+        "numpy",
+        "scipy",
+        "sklearn",
+        "pandas",
+        "math",
+        "builtins",
+        "aiotkit",
+        "functools",
+        "itertools",
+        "collections",
+        "operator",
+        "typing",
+        "tqdm",
+        "matplotlib",
+    }
+
+
+def expect_not_using(solution: Any, forbidden: dict[str, str], rule: str) -> None:
+    """Fail when the student's code uses any of ``forbidden`` (name → what it is), e.g.
+    ``{"conv2d": "F.conv2d", "lstsq": "torch.linalg.lstsq"}``; ``rule`` is the statement's rule."""
+    used = used_names(solution) & set(forbidden)
+    if used:
+        shown = ", ".join(sorted(forbidden[n] for n in used))
+        raise CheckFailed(f"규칙 위반: {rule} — 코드에 {shown}이(가) 쓰였습니다")
+
+
+def expect_unchanged(before: Any, after: Any, what: str) -> None:
+    """Fail when an input the student received was modified in place (compare with a copy)."""
+    if isinstance(before, torch.Tensor):
+        same = (
+            isinstance(after, torch.Tensor)
+            and before.shape == after.shape
+            and before.dtype == after.dtype
+            and torch.equal(before, after.detach())
+        )
+    elif isinstance(before, np.ndarray):
+        same = isinstance(after, np.ndarray) and np.array_equal(before, after, equal_nan=True)
+    else:
+        same = before == after
+    if not same:
+        raise CheckFailed(
+            f"{what}: 입력을 제자리(in-place)에서 바꾸면 안 됩니다 — 복사본에 계산하세요"
+        )
+
+
+def is_integer(value: Any) -> bool:
+    """True for Python and NumPy integers (and 0-d integer tensors are not integers: say .item())."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def is_real(value: Any) -> bool:
+    """True for Python/NumPy integers and floats (not bools, not tensors)."""
+    return is_integer(value) or isinstance(value, (float, np.floating))
+
+
+def expect_type(value: Any, kind: str, what: str) -> None:
+    """Fail unless ``value`` is of ``kind``: "int" (any integer type, not bool), "float" (a real
+    number, not a tensor), "bool", "tensor", "array", "dict", "list"."""
+    checks = {
+        "int": (is_integer, "정수(int)"),
+        "float": (is_real, "실수(float)"),
+        "bool": (lambda v: isinstance(v, (bool, np.bool_)), "bool"),
+        "tensor": (lambda v: isinstance(v, torch.Tensor), "텐서(torch.Tensor)"),
+        "array": (lambda v: isinstance(v, np.ndarray), "NumPy 배열(np.ndarray)"),
+        "dict": (lambda v: isinstance(v, dict), "사전(dict)"),
+        "list": (lambda v: isinstance(v, list), "리스트(list)"),
+    }
+    test, name = checks[kind]
+    if not test(value):
+        hint = (
+            " (.item()으로 꺼내세요)"
+            if isinstance(value, torch.Tensor) and kind in ("int", "float")
+            else ""
+        )
+        raise CheckFailed(
+            f"{what}: {name}을(를) 반환해야 하는데 {type(value).__name__}을(를) 받았습니다{hint}"
+        )
 
 
 def _code_objects(code: types.CodeType) -> set[types.CodeType]:
