@@ -134,9 +134,7 @@ def load_basic_motions() -> BasicMotions:
         if X.ndim != 3 or X.shape[1] != 6 or len(X) != len(arrays[f"y_{split}"]):
             raise ValueError(f"basic_motions.npz: X_{split}의 모양이 이상합니다: {X.shape}")
         if not np.isfinite(X).all():
-            raise ValueError(
-                f"basic_motions.npz: X_{split}에 NaN/inf가 있습니다. {_RESTORE_HINT}."
-            )
+            raise ValueError(f"basic_motions.npz: X_{split}에 NaN/inf가 있습니다. {_RESTORE_HINT}.")
     classes = tuple(sorted(set(arrays["y_train"].tolist())))
     lookup = {c: i for i, c in enumerate(classes)}
     return BasicMotions(
@@ -242,9 +240,7 @@ def time_ordered_split(
     bounds = np.round(np.cumsum([0.0, *fractions]) * n).astype(int)
     bounds[-1] = n
     if np.any(np.diff(bounds) <= 0):
-        raise ValueError(
-            f"길이 {n}은 {fractions}로 나누기에 너무 짧습니다 (a part would be empty)"
-        )
+        raise ValueError(f"길이 {n}은 {fractions}로 나누기에 너무 짧습니다 (a part would be empty)")
     take = (
         (lambda a, b: data.iloc[a:b])
         if isinstance(data, (pd.DataFrame, pd.Series))
@@ -379,9 +375,7 @@ def make_window_splits(
     """
     parts = time_ordered_split(np.asarray(series), fractions)
     if len(parts) != 3:
-        raise ValueError(
-            "make_window_splits는 (train, val, test) 세 부분의 fractions가 필요합니다"
-        )
+        raise ValueError("make_window_splits는 (train, val, test) 세 부분의 fractions가 필요합니다")
     scaler = Standardizer().fit(parts[0])
     datasets = [
         SlidingWindowDataset(scaler.transform(p), input_len, horizon, stride) for p in parts

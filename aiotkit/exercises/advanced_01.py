@@ -47,7 +47,7 @@ def _check_range_normalizer(RangeNormalizer) -> None:
         out64 = module64(x.double())
         expect(
             out64.dtype == torch.float64,
-            f".to(torch.float64) 뒤에 float64 입력의 출력이 float64 여야 합니다 (got {out64.dtype}); "
+            f".to(torch.float64) 뒤에 float64 입력의 출력이 float64여야 합니다 (got {out64.dtype}); "
             "low/high가 버퍼라면 .to()가 함께 변환합니다",
         )
         buffers = dict(module64.named_buffers())

@@ -38,9 +38,7 @@ def _check_threshold(threshold_from_normal) -> None:
         "점수 0..100, false_alarm_rate=0.1의 임계값",
     )
     for bad in (0.0, 1.0, -0.1, 1.5):
-        expect_raises(
-            threshold_from_normal, (np.arange(10.0), bad), f"false_alarm_rate={bad}일 때"
-        )
+        expect_raises(threshold_from_normal, (np.arange(10.0), bad), f"false_alarm_rate={bad}일 때")
     expect_raises(threshold_from_normal, (np.array([]), 0.01), "점수가 비었을 때")
 
 

@@ -78,7 +78,7 @@ def _check_make_mlp(make_mlp) -> None:
         expect_equal(shapes, expected_shapes, f"make_mlp({sizes})의 Linear 층 (in, out)")
         expect(
             isinstance(layers[-1], nn.Linear),
-            f"make_mlp({sizes}): 마지막 층은 Linear 여야 합니다 (활성화 함수 없이); 받은 마지막 층 {layers[-1]}",
+            f"make_mlp({sizes}): 마지막 층은 Linear여야 합니다 (활성화 함수 없이); 받은 마지막 층 {layers[-1]}",
         )
         relus = [m for m in layers if isinstance(m, nn.ReLU)]
         expect_equal(
@@ -90,7 +90,7 @@ def _check_make_mlp(make_mlp) -> None:
         for i, m in enumerate(layers):
             expect(
                 isinstance(m, nn.Linear if i % 2 == 0 else nn.ReLU),
-                f"make_mlp({sizes}): {i}번째 층은 {'Linear' if i % 2 == 0 else 'ReLU'} 여야 합니다 (got {m})",
+                f"make_mlp({sizes}): {i}번째 층은 {'Linear' if i % 2 == 0 else 'ReLU'}여야 합니다 (got {m})",
             )
         out = model(torch.randn(7, sizes[0]))
         expect_shape(out, (7, sizes[-1]), f"make_mlp({sizes})에 (7, {sizes[0]})를 넣은 출력")
@@ -137,9 +137,9 @@ def _check_freeze(freeze) -> None:
         changed = not torch.equal(p.detach(), before[name])
         if name.startswith("fc1."):
             expect(
-                not changed, f"freeze(model, ['fc1']) 뒤 한 단계 학습했는데 {name}가 바뀌었습니다"
+                not changed, f"freeze(model, ['fc1']) 뒤 한 스텝 학습했는데 {name}가 바뀌었습니다"
             )
         else:
             expect(
-                changed, f"freeze(model, ['fc1']) 뒤 한 단계 학습했는데 {name}가 바뀌지 않았습니다"
+                changed, f"freeze(model, ['fc1']) 뒤 한 스텝 학습했는데 {name}가 바뀌지 않았습니다"
             )

@@ -26,7 +26,7 @@ def _check_window_dataset(make_dataset) -> None:
         ("T=12, input_len=4, horizon=3, stride=5", one_d[:12], 4, 3, 5),
         ("(T=15, 특징 3), input_len=4, horizon=2, stride=3", two_d, 4, 2, 3),
         ("T = input_len + horizon (윈도우 정확히 1개)", one_d[:6], 4, 2, 1),
-        ("T=3, input_len=3, horizon=2 (창보다 짧음)", one_d[:3], 3, 2, 1),
+        ("T=3, input_len=3, horizon=2 (윈도우보다 짧음)", one_d[:3], 3, 2, 1),
     ]
     for name, series, input_len, horizon, stride in cases:
         dataset = make_dataset(series.clone(), input_len, horizon, stride)
@@ -49,7 +49,9 @@ def _check_window_dataset(make_dataset) -> None:
                 isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor),
                 f"{name}: dataset[{index}]의 x, y는 텐서여야 합니다",
             )
-            expect_close(x, x_expected, f"{name}: dataset[{index}]의 x (입력 윈도우)", atol=0, rtol=0)
+            expect_close(
+                x, x_expected, f"{name}: dataset[{index}]의 x (입력 윈도우)", atol=0, rtol=0
+            )
             expect_close(y, y_expected, f"{name}: dataset[{index}]의 y (정답)", atol=0, rtol=0)
         try:
             dataset[len(expected)]
@@ -147,7 +149,7 @@ def _check_balanced_weights(balanced_sample_weights) -> None:
     cases = [
         ("이상 7% (0: 93개, 1: 7개)", torch.tensor([0] * 93 + [1] * 7)),
         ("세 클래스 (50, 30, 5개)", torch.tensor([0] * 50 + [1] * 30 + [2] * 5)),
-        ("레이블이 0과 2 뿐 (40, 10개)", torch.tensor([0] * 40 + [2] * 10)),
+        ("레이블이 0과 2뿐 (40, 10개)", torch.tensor([0] * 40 + [2] * 10)),
         ("클래스 하나", torch.tensor([1] * 10)),
     ]
     for name, ordered in cases:

@@ -145,7 +145,7 @@ def _check_train_one_epoch(train_one_epoch) -> None:
         )
         expect(
             isinstance(got, (float, int)) and not isinstance(got, bool),
-            f"{what}: 평균 손실은 파이썬 float 이어야 합니다 (got {type(got).__name__}); .item()을 쓰세요",
+            f"{what}: 평균 손실은 파이썬 float이어야 합니다 (got {type(got).__name__}); .item()을 쓰세요",
         )
         for (name, p), q in zip(model.named_parameters(), reference.parameters(), strict=True):
             expect_close(p, q, f"{what}: 한 에폭 뒤 {name}", atol=1e-5)
@@ -178,7 +178,7 @@ def _check_evaluate_accuracy(evaluate_accuracy) -> None:
         got = got.item()
     expect(
         isinstance(got, (float, int)) and not isinstance(got, bool),
-        f"정확도는 float 이어야 합니다 (got {type(got).__name__})",
+        f"정확도는 float이어야 합니다 (got {type(got).__name__})",
     )
     expect(bool(model.training_flags), "모델을 한 번도 호출하지 않았습니다")
     expect(
@@ -192,5 +192,5 @@ def _check_evaluate_accuracy(evaluate_accuracy) -> None:
     expect(
         abs(got - expected) <= 1e-6,
         f"샘플 50개(배치 16, 16, 16, 2)의 정확도: 기대한 값 {expected}, 받은 값 {got}. "
-        "배치마다의 정확도를 평균하지 말고, 전체 맞힌 개수 / 전체 샘플 수 로 계산하세요",
+        "배치마다의 정확도를 평균하지 말고, (전체 맞힌 개수) / (전체 샘플 수)로 계산하세요",
     )

@@ -87,7 +87,7 @@ def _check_softmax_cross_entropy(softmax_cross_entropy) -> None:
     expected_grad = (torch.softmax(logits.detach(), 1) - F.one_hot(targets, 4)) / 5
     expect(
         logits.grad is not None,
-        "로짓에 대한 기울기가 없습니다 (detach 하거나 numpy로 계산했나요?)",
+        "로짓에 대한 기울기가 없습니다 (detach했거나 NumPy로 계산했나요?)",
     )
     expect_close(
         logits.grad, expected_grad, "로짓에 대한 기울기 (softmax − one_hot) / N", atol=1e-5

@@ -45,7 +45,7 @@ def _check_conv2d_output_shape(conv2d_output_shape) -> None:
         )
         expect(
             all(isinstance(v, int) and not isinstance(v, bool) for v in got),
-            f"{what}: 모든 값이 int 여야 합니다 (got {got!r}) — 나눗셈은 // 로 하세요",
+            f"{what}: 모든 값이 int여야 합니다 (got {got!r}) — 나눗셈은 //로 하세요",
         )
         expect_equal(tuple(got), expected, what)
 
@@ -178,7 +178,7 @@ def _check_make_sensor_cnn(make_sensor_cnn) -> None:
                         out = model(x)
                 except RuntimeError as exc:
                     raise CheckFailed(
-                        f"{what}: 길이 {length}인 창에서 오류가 났습니다 ({str(exc)[:80]}). "
+                        f"{what}: 길이 {length}인 윈도우에서 오류가 났습니다 ({str(exc)[:80]}). "
                         "Flatten 뒤의 Linear는 윈도우 길이를 고정합니다 — 전역 풀링"
                         "(nn.AdaptiveAvgPool1d(1))을 쓰세요"
                     ) from None

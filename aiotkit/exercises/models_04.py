@@ -22,7 +22,7 @@ def _check_local_causal_mask(local_causal_mask) -> None:
         )
         expect_shape(got, (n, n), what)
         expect_equal(
-            got.dtype, torch.bool, f"{what}: dtype은 torch.bool 이어야 합니다 (True = attend)"
+            got.dtype, torch.bool, f"{what}: dtype은 torch.bool이어야 합니다 (True = attend)"
         )
         if not torch.equal(got.cpu(), expected):
             wrong = (got.cpu() != expected).nonzero()[0].tolist()

@@ -92,7 +92,7 @@ def _check_param_groups(no_decay_param_groups) -> None:
         )
         expect(
             all(isinstance(g, dict) and "params" in g and "weight_decay" in g for g in groups),
-            f"{name}: 각 그룹은 'params'와 'weight_decay'를 가진 dict 여야 합니다",
+            f"{name}: 각 그룹은 'params'와 'weight_decay'를 가진 dict여야 합니다",
         )
         decays = sorted(float(g["weight_decay"]) for g in groups)
         expect(

@@ -18,7 +18,7 @@ def _forbidden(module: object, names: list[str], task: str) -> Iterator[None]:
 
     def make(name: str):
         def refuse(*args, **kwargs):
-            raise CheckFailed(f"{task}: {name}를 쓰지 말고 직접 계산하세요")
+            raise CheckFailed(f"{task}: {name} 함수를 쓰지 말고 직접 계산하세요")
 
         return refuse
 

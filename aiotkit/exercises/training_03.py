@@ -50,7 +50,7 @@ def _check_dropout(inverted_dropout) -> None:
         torch.manual_seed(0)
         x = torch.randn(4, 5)
         got = inverted_dropout(x.clone(), 0.5, False)
-        expect_close(got, x, "training=False 일 때의 출력 (입력 그대로)")
+        expect_close(got, x, "training=False일 때의 출력 (입력 그대로)")
         got = inverted_dropout(x.clone(), 0.0, True)
         expect_close(got, x, "p=0일 때의 출력 (입력 그대로)")
         got = inverted_dropout(x.clone(), 1.0, True)
@@ -65,13 +65,13 @@ def _check_dropout(inverted_dropout) -> None:
             dropped = (out == 0).float().mean().item()
             expect(
                 abs(dropped - p) < 0.01,
-                f"p={p}: 0이 된 비율이 약 {p} 여야 하는데 {dropped:.3f}입니다",
+                f"p={p}: 0이 된 비율이 약 {p}여야 하는데 {dropped:.3f}입니다",
             )
             kept = out[out != 0]
             expect_close(
                 kept.unique(),
                 torch.tensor([1 / (1 - p)]),
-                f"p={p}: 남은 값 (1/(1-p) 배)",
+                f"p={p}: 남은 값 (1/(1-p)배)",
                 atol=1e-5,
             )
             expect(
