@@ -179,7 +179,7 @@ def fit(
             loss = loss_fn(model(inputs), targets)
             if not torch.isfinite(loss):
                 raise ValueError(
-                    f"epoch {epoch}: 손실이 {loss.item()}입니다 (NaN/inf). 학습률을 낮추거나 입력 정규화를 확인하세요."
+                    f"에폭 {epoch}: 손실이 {loss.item()}입니다 (NaN/inf). 학습률을 낮추거나 입력 정규화를 확인하세요."
                 )
             loss.backward()
             optimizer.step()
@@ -212,6 +212,10 @@ def fit(
         bar.set_postfix(postfix)
         if patience is not None and waited >= patience:
             history.stopped_early = True
+            # a notebook bar closed before its total turns red ("danger") and reads as an error;
+            # an early stop is a normal end, so finish the bar at the epoch reached
+            bar.n = bar.total = epoch
+            bar.refresh()
             break
     bar.close()
     if restore_best and best_state is not None:
