@@ -5,7 +5,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from aiotkit.exercises.core import expect, expect_close, expect_equal, register
+from aiotkit.exercises.core import (
+    expect,
+    expect_close,
+    expect_equal,
+    expect_type,
+    expect_unchanged,
+    register,
+)
 
 
 @register("advanced/01", 1, "버퍼만 가진 범위 정규화 층 (RangeNormalizer)")
@@ -34,9 +41,14 @@ def _check_range_normalizer(RangeNormalizer) -> None:
             f"state_dict에 'low', 'high'가 있어야 합니다; 받은 키 {sorted(keys)} "
             "(그냥 속성이 아니라 register_buffer로 등록하세요)",
         )
-        x = low + (high - low) * torch.rand(5, low.numel(), generator=generator)
-        expected = (x - low) / (high - low)
-        expect_close(module(x), expected, f"low={low.tolist()}, high={high.tolist()}의 출력")
+        what = f"low={low.tolist()}, high={high.tolist()}"
+        for batch in (5, 1):
+            x = low + (high - low) * torch.rand(batch, low.numel(), generator=generator)
+            x_copy = x.clone()
+            got = module(x)
+            expect_type(got, "tensor", f"{what}의 출력")
+            expect_unchanged(x_copy, x, f"{what}: 입력 x")
+            expect_close(got, (x_copy - low) / (high - low), f"{what}, 배치 {batch}개의 출력")
         edges = torch.stack([low, high])
         expect_close(
             module(edges),
@@ -44,7 +56,7 @@ def _check_range_normalizer(RangeNormalizer) -> None:
             "low → 0, high → 1",
         )
         module64 = module.to(torch.float64)
-        out64 = module64(x.double())
+        out64 = module64(x_copy.double())
         expect(
             out64.dtype == torch.float64,
             f".to(torch.float64) 뒤에 float64 입력의 출력이 float64여야 합니다 (got {out64.dtype}); "
@@ -87,19 +99,20 @@ def _check_log_cosh_backward(log_cosh_backward) -> None:
     generator = torch.Generator().manual_seed(1)
     x = torch.tensor([-3.0, -0.5, 0.0, 0.7, 2.0], dtype=torch.float64)
     g = torch.tensor([1.0, -2.0, 0.5, 3.0, -1.0], dtype=torch.float64)
-    got = log_cosh_backward(x.clone(), g.clone())
-    expect(
-        isinstance(got, torch.Tensor),
-        f"텐서를 반환해야 합니다 (got {type(got).__name__})",
-    )
-    expect_close(got, g * torch.tanh(x), "x=[-3, -0.5, 0, 0.7, 2], grad_output이 1이 아닐 때")
+    x_in, g_in = x.clone(), g.clone()
+    got = log_cosh_backward(x_in, g_in)
+    what = "x=[-3, -0.5, 0, 0.7, 2], grad_output=[1, -2, 0.5, 3, -1]"
+    expect_type(got, "tensor", f"{what}의 반환값")
+    expect_unchanged(x, x_in, f"{what}: 입력 x")
+    expect_unchanged(g, g_in, f"{what}: 입력 grad_output")
+    expect_close(got, g * torch.tanh(x), f"{what}의 기울기")
     big = torch.tensor([-800.0, -30.0, 30.0, 800.0], dtype=torch.float64)
     ones = torch.ones_like(big)
-    got_big = log_cosh_backward(big.clone(), ones)
+    got_big = log_cosh_backward(big.clone(), ones.clone())
     expect(
         torch.isfinite(torch.as_tensor(got_big)).all().item(),
         f"x = ±800에서 기울기가 유한해야 합니다 (받은 값 {torch.as_tensor(got_big).tolist()}); "
-        "sinh/cosh는 넘칩니다(overflow) — tanh를 쓰세요",
+        "sinh·cosh·exp는 큰 x에서 넘칩니다(overflow) — tanh를 쓰세요",
     )
     expect_close(got_big, torch.tanh(big), "x = [-800, -30, 30, 800]의 기울기", atol=1e-9)
     _LogCosh.backward_fn = staticmethod(log_cosh_backward)
@@ -146,88 +159,163 @@ class _Encoder(nn.Module):
         return self.head(self.features(x))
 
 
-def _hooks_left(model: nn.Module) -> int:
-    return sum(
-        len(m._forward_hooks)
-        + len(m._forward_pre_hooks)
-        + len(getattr(m, "_forward_hooks_always_called", {}))
-        for m in model.modules()
-    )
+_HOOK_DICTS = (
+    "_forward_hooks",
+    "_forward_pre_hooks",
+    "_backward_hooks",
+    "_backward_pre_hooks",
+    "_forward_hooks_always_called",
+    "_forward_hooks_with_kwargs",
+    "_forward_pre_hooks_with_kwargs",
+)
+
+
+def _hooks_left(model: nn.Module) -> list[str]:
+    """'이름: 훅 종류' for every hook still registered on the model or any module in it."""
+    left = []
+    for name, module in model.named_modules():
+        for kind in _HOOK_DICTS:
+            if len(getattr(module, kind, {})):
+                left.append(f"{name or '(모델 자체)'}.{kind}")
+    return left
+
+
+class _Gated(nn.Module):
+    """A block whose second branch runs only for long inputs (a module that may stay unused)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.short = nn.Linear(6, 4)
+        self.long = nn.Sequential(nn.Linear(6, 4), nn.GELU())
+        self.norm = nn.LayerNorm(4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        branch = self.long if x.shape[0] > 3 else self.short
+        return self.norm(branch(x))
 
 
 @register("advanced/01", 3, "훅으로 모든 층의 출력 모양 (layer_output_shapes)")
 def _check_layer_output_shapes(layer_output_shapes) -> None:
-    torch.manual_seed(0)
-    cases = [
-        (
-            "Sequential(Linear, ReLU, Linear)",
-            nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 2)),
-            torch.randn(4, 6),
-        ),
-        ("중첩된 Conv1d 모델 (쓰이지 않는 층 포함)", _Encoder(), torch.randn(2, 3, 20)),
-        (
-            "Sequential 안의 Sequential",
-            nn.Sequential(nn.Sequential(nn.Linear(5, 7), nn.Tanh()), nn.Linear(7, 3)),
-            torch.randn(1, 5),
-        ),
-    ]
+    generator = torch.Generator().manual_seed(3)
+    with torch.random.fork_rng(devices=[]):  # 노트북의 난수 상태를 건드리지 않습니다
+        torch.manual_seed(3)
+        cases = [
+            (
+                "Sequential(Linear, ReLU, Linear)",
+                nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 2)),
+                torch.randn(4, 6, generator=generator),
+            ),
+            (
+                "중첩된 Conv1d 모델 (쓰이지 않는 층 포함)",
+                _Encoder(),
+                torch.randn(2, 3, 20, generator=generator),
+            ),
+            (
+                "Sequential 안의 Sequential",
+                nn.Sequential(nn.Sequential(nn.Linear(5, 7), nn.Tanh()), nn.Linear(7, 3)),
+                torch.randn(1, 5, generator=generator),
+            ),
+            (
+                "입력 길이에 따라 가지를 고르는 모델 (짧은 입력)",
+                _Gated(),
+                torch.randn(2, 6, generator=generator),
+            ),
+            (
+                "입력 길이에 따라 가지를 고르는 모델 (긴 입력)",
+                _Gated(),
+                torch.randn(5, 6, generator=generator),
+            ),
+        ]
     for name, model, x in cases:
         model.eval()
         with torch.no_grad():
             before = model(x)
+        x_copy = x.clone()
         got = layer_output_shapes(model, x)
-        expect(isinstance(got, dict), f"{name}: dict를 반환해야 합니다 (got {type(got).__name__})")
-        got = {k: tuple(v) for k, v in got.items()}
-        expected = _reference_shapes(model, x)
-        expect_equal(got, expected, f"{name}: 말단 모듈의 출력 모양")
         left = _hooks_left(model)
         expect(
-            left == 0,
-            f"{name}: 함수가 끝난 뒤 모델에 훅 {left}개가 남아 있습니다 (handle.remove())",
+            not left,
+            f"{name}: 함수가 끝난 뒤 모델에 훅 {len(left)}개가 남아 있습니다 ({', '.join(left[:3])}); "
+            "등록한 훅은 handle.remove()로 지우세요",
         )
+        expect_unchanged(x_copy, x, f"{name}: 입력 x")
+        expect_type(got, "dict", f"{name}: 반환값")
+        got = {k: tuple(v) for k, v in got.items()}
+        expected = _reference_shapes(model, x_copy)
+        expect_equal(got, expected, f"{name}: 말단 모듈의 출력 모양")
         with torch.no_grad():
-            after = model(x)
-        expect_close(after, before, f"{name}: 훅이 모델의 출력을 바꾸면 안 됩니다")
+            after = model(x_copy)
+        expect_close(after, before, f"{name}: 함수를 부른 뒤 모델의 출력")
+        again = layer_output_shapes(model, x_copy)
+        expect_equal(
+            {k: tuple(v) for k, v in again.items()}, expected, f"{name}: 같은 모델로 두 번째 호출"
+        )
+        expect(not _hooks_left(model), f"{name}: 두 번째 호출 뒤 모델에 훅이 남아 있습니다")
 
 
-@register("advanced/01", 4, "학습되는/고정된 매개변수와 버퍼 세기 (count_parameters)")
+@register("advanced/01", 4, "학습되는/동결된 매개변수와 버퍼 세기 (count_parameters)")
 def _check_count_parameters(count_parameters) -> None:
-    simple = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
-    frozen = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
-    for p in frozen[0].parameters():
-        p.requires_grad_(False)
-    with_bn = nn.Sequential(nn.Conv1d(3, 8, 5), nn.BatchNorm1d(8), nn.ReLU())
-    with_bn[0].weight.requires_grad_(False)
-    tied = nn.Sequential(nn.Linear(4, 4, bias=False), nn.Linear(4, 4, bias=False))
-    tied[1].weight = tied[0].weight  # weight tying: one Parameter used twice
+    with torch.random.fork_rng(devices=[]):  # 노트북의 난수 상태를 건드리지 않습니다
+        torch.manual_seed(4)
+        simple = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
+        frozen = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
+        for p in frozen[0].parameters():
+            p.requires_grad_(False)
+        with_bn = nn.Sequential(nn.Conv1d(3, 8, 5), nn.BatchNorm1d(8), nn.ReLU())
+        with_bn[0].weight.requires_grad_(False)
+        tied = nn.Sequential(nn.Linear(4, 4, bias=False), nn.Linear(4, 4, bias=False))
+        tied[1].weight = tied[0].weight  # weight tying: one Parameter used twice
+        tied_frozen = nn.Sequential(nn.Embedding(7, 3), nn.Linear(3, 7, bias=True))
+        tied_frozen[1].weight = tied_frozen[0].weight  # 7x3 shared, then frozen
+        tied_frozen[0].weight.requires_grad_(False)
+        all_frozen = nn.Sequential(nn.Linear(6, 5), nn.BatchNorm1d(5)).requires_grad_(False)
 
-    class WithExtraBuffer(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.linear = nn.Linear(3, 2)
-            self.register_buffer("scale", torch.ones(3))
-            self.register_buffer("window", torch.ones(1, 1, 9), persistent=False)
+        class WithExtraBuffer(nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.linear = nn.Linear(3, 2)
+                self.register_buffer("scale", torch.ones(3))
+                self.register_buffer("window", torch.ones(1, 1, 9), persistent=False)
+
+        extra = WithExtraBuffer()
 
     cases = [
         ("Linear(10,32)-ReLU-Linear(32,1)", simple, {"trainable": 385, "frozen": 0, "buffers": 0}),
-        ("첫 층을 얼린 같은 모델", frozen, {"trainable": 33, "frozen": 352, "buffers": 0}),
+        ("첫 층을 동결한 같은 모델", frozen, {"trainable": 33, "frozen": 352, "buffers": 0}),
         (
-            "Conv1d(3,8,5) 가중치를 얼리고 BatchNorm1d(8)",
+            "Conv1d(3,8,5) 가중치를 동결하고 BatchNorm1d(8)",
             with_bn,
             {"trainable": 8 + 16, "frozen": 120, "buffers": 17},
         ),
         ("가중치를 공유하는 두 Linear(4,4)", tied, {"trainable": 16, "frozen": 0, "buffers": 0}),
         (
+            "Embedding(7,3)과 가중치를 공유하고 동결한 Linear(3,7)",
+            tied_frozen,
+            {"trainable": 7, "frozen": 21, "buffers": 0},
+        ),
+        (
+            "모두 동결한 Linear(6,5)와 BatchNorm1d(5)",
+            all_frozen,
+            {"trainable": 0, "frozen": 45, "buffers": 11},
+        ),
+        (
             "버퍼 2개(비영속 포함)와 Linear(3,2)",
-            WithExtraBuffer(),
+            extra,
             {"trainable": 8, "frozen": 0, "buffers": 12},
         ),
     ]
     for name, model, expected in cases:
+        flags = [p.requires_grad for p in model.parameters()]
         got = count_parameters(model)
-        expect(isinstance(got, dict), f"{name}: dict를 반환해야 합니다 (got {type(got).__name__})")
+        expect_type(got, "dict", f"{name}: 반환값")
+        expect_equal(sorted(got), sorted(expected), f"{name}: 반환한 사전의 키")
+        for key in expected:
+            expect_type(got[key], "int", f"{name}: '{key}'")
         expect_equal(
-            {k: int(got.get(k, -1)) for k in expected},
-            expected,
-            f"{name}: {{trainable, frozen, buffers}}",
+            {k: got[k] for k in expected}, expected, f"{name}: {{trainable, frozen, buffers}}"
+        )
+        expect_equal(
+            [p.requires_grad for p in model.parameters()],
+            flags,
+            f"{name}: 함수를 부른 뒤 매개변수의 requires_grad (모델을 바꾸지 마세요)",
         )

@@ -9,12 +9,23 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from aiotkit.exercises.core import CheckFailed, expect, expect_close, expect_equal, register
+from aiotkit.exercises.core import (
+    CheckFailed,
+    expect,
+    expect_close,
+    expect_equal,
+    expect_type,
+    expect_unchanged,
+    register,
+)
 
 
-def _small_model(seed: int) -> nn.Module:
-    torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+def _small_model(seed: int, batch_norm: bool = False) -> nn.Module:
+    with torch.random.fork_rng(devices=[]):  # 노트북의 난수 상태를 건드리지 않습니다
+        torch.manual_seed(seed)
+        if batch_norm:  # 버퍼(running_mean 등)가 있는 모델
+            return nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 2))
+        return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
 
 
 def _train_steps(model: nn.Module, optimizer: torch.optim.Optimizer, steps: int, seed: int) -> None:
@@ -35,7 +46,7 @@ def _same_parameters(a: nn.Module, b: nn.Module) -> bool:
 
 @register("advanced/02", 1, "체크포인트 저장 (save_checkpoint)")
 def _check_save_checkpoint(save_checkpoint) -> None:
-    for epoch, optimizer_name in [(7, "Adam"), (0, "SGD+momentum")]:
+    for epoch, optimizer_name, path_type in [(7, "Adam", Path), (0, "SGD+momentum", str)]:
         model = _small_model(0)
         if optimizer_name == "Adam":
             optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
@@ -44,7 +55,7 @@ def _check_save_checkpoint(save_checkpoint) -> None:
         _train_steps(model, optimizer, 3, seed=1)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "checkpoint.pth"
-            save_checkpoint(path, model, optimizer, epoch)
+            save_checkpoint(path_type(path), model, optimizer, epoch)
             expect(path.is_file(), "path에 파일이 만들어지지 않았습니다 (torch.save(..., path))")
             try:
                 unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(path)
@@ -60,8 +71,11 @@ def _check_save_checkpoint(save_checkpoint) -> None:
             )
             try:
                 state = torch.load(path, weights_only=True)
-            except pickle.UnpicklingError as exc:
-                raise CheckFailed(f"torch.load(path)가 실패했습니다: {exc}") from None
+            except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError) as exc:
+                raise CheckFailed(
+                    f"{optimizer_name}: torch.load(path, weights_only=True)가 파일을 열지 못했습니다 "
+                    f"({type(exc).__name__}) — 모델·옵티마이저 객체 대신 state_dict()를 저장하세요"
+                ) from None
         expect(
             isinstance(state, dict), f"사전(dict)을 저장해야 합니다 (got {type(state).__name__})"
         )
@@ -69,6 +83,7 @@ def _check_save_checkpoint(save_checkpoint) -> None:
         expect(
             not missing, f"저장한 사전에 키 {sorted(missing)}가 없습니다 (받은 키 {sorted(state)})"
         )
+        expect_type(state["epoch"], "int", f"{optimizer_name}: 저장된 epoch")
         expect_equal(state["epoch"], epoch, f"{optimizer_name}: 저장된 epoch")
         fresh = _small_model(123)
         fresh.load_state_dict(state["model"])
@@ -89,9 +104,17 @@ def _check_save_checkpoint(save_checkpoint) -> None:
 
 @register("advanced/02", 2, "체크포인트 불러오기 (load_checkpoint)")
 def _check_load_checkpoint(load_checkpoint) -> None:
-    for epoch in (5, 0):
-        original = _small_model(0)
-        optimizer = torch.optim.Adam(original.parameters(), lr=1e-2)
+    cases = [(5, "Adam", False, Path), (0, "SGD+momentum", True, str), (12, "Adam", True, Path)]
+    for epoch, optimizer_name, batch_norm, path_type in cases:
+        what = f"{optimizer_name}, epoch={epoch}" + (", BatchNorm 있는 모델" if batch_norm else "")
+
+        def make_optimizer(model: nn.Module, name: str = optimizer_name) -> torch.optim.Optimizer:
+            if name == "Adam":
+                return torch.optim.Adam(model.parameters(), lr=1e-2)
+            return torch.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
+
+        original = _small_model(0, batch_norm)
+        optimizer = make_optimizer(original)
         _train_steps(original, optimizer, 3, seed=1)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "checkpoint.pth"
@@ -103,17 +126,15 @@ def _check_load_checkpoint(load_checkpoint) -> None:
                 },
                 path,
             )
-            restored = _small_model(99)  # 다른 초기값
-            restored_optimizer = torch.optim.Adam(restored.parameters(), lr=1e-2)
-            got = load_checkpoint(path, restored, restored_optimizer)
-        expect(
-            isinstance(got, int) and not isinstance(got, bool),
-            f"저장된 epoch를 정수로 반환해야 합니다 (got {got!r})",
-        )
-        expect_equal(got, epoch, "반환한 epoch")
+            restored = _small_model(99, batch_norm)  # 다른 초기값
+            restored_optimizer = make_optimizer(restored)
+            got = load_checkpoint(path_type(path), restored, restored_optimizer)
+        expect_type(got, "int", f"{what}: 반환한 epoch")
+        expect_equal(got, epoch, f"{what}: 반환한 epoch (저장된 값 그대로)")
         expect(
             _same_parameters(restored, original),
-            "넘겨받은 model의 가중치가 체크포인트와 다릅니다 (model.load_state_dict(...)를 쓰세요)",
+            f"{what}: 넘겨받은 model의 가중치와 버퍼가 체크포인트와 다릅니다 "
+            "(model.load_state_dict(...)를 쓰세요)",
         )
         _train_steps(original, optimizer, 2, seed=2)
         _train_steps(restored, restored_optimizer, 2, seed=2)
@@ -123,7 +144,7 @@ def _check_load_checkpoint(load_checkpoint) -> None:
             expect_close(
                 b,
                 a,
-                f"불러온 뒤 두 스텝 더 학습한 {name} (옵티마이저 상태도 불러왔나요?)",
+                f"{what}: 불러온 뒤 두 스텝 더 학습한 {name} (옵티마이저 상태도 불러왔나요?)",
                 atol=1e-7,
             )
 
@@ -159,9 +180,10 @@ def _check_predict_from_bundle(predict_from_bundle) -> None:
         ),
     ]
     generator = torch.Generator().manual_seed(0)
-    for config, mean, std in cases:
-        torch.manual_seed(1)
-        model = _BundleNet(**config).eval()
+    for (config, mean, std), batch in zip(cases * 2, [6, 6, 1, 1], strict=True):
+        with torch.random.fork_rng(devices=[]):  # 노트북의 난수 상태를 건드리지 않습니다
+            torch.manual_seed(1)
+            model = _BundleNet(**config).eval()
         bundle = {
             "format_version": 1,
             "config": config,
@@ -170,15 +192,21 @@ def _check_predict_from_bundle(predict_from_bundle) -> None:
             "classes": [f"class_{k}" for k in range(config["n_classes"])],
         }
         mean_t, std_t = torch.tensor(mean), torch.tensor(std)
-        x_raw = mean_t + std_t * torch.randn(6, config["in_features"], generator=generator)
+        x_raw = mean_t + std_t * torch.randn(batch, config["in_features"], generator=generator)
+        x_copy = x_raw.clone()
         with torch.no_grad():
             expected = model((x_raw - mean_t) / std_t)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "bundle.pth"
             torch.save(bundle, path)
-            first = predict_from_bundle(path, _BundleNet, x_raw.clone())
-            second = predict_from_bundle(path, _BundleNet, x_raw.clone())
-        what = f"입력 {config['in_features']}개, 클래스 {config['n_classes']}개 번들의 로짓"
+            first = predict_from_bundle(path, _BundleNet, x_raw)
+            what = (
+                f"입력 {config['in_features']}개, 클래스 {config['n_classes']}개 번들, "
+                f"배치 {batch}개의 로짓"
+            )
+            expect_unchanged(x_copy, x_raw, f"{what}: 입력 x_raw")
+            second = predict_from_bundle(str(path), _BundleNet, x_raw.clone())
+        expect_type(first, "tensor", what)
         expect_close(first, expected, what, atol=1e-4, rtol=1e-4)
         expect_close(
             second, first, f"{what}: 같은 입력의 두 번째 예측 (eval()을 했나요?)", atol=1e-6

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import math
+import shutil
 import tempfile
-import urllib.parse
 from pathlib import Path
 
-from aiotkit.exercises.core import expect, expect_close, expect_equal, register
+from aiotkit.exercises.core import (
+    expect,
+    expect_close,
+    expect_equal,
+    expect_type,
+    expect_unchanged,
+    is_integer,
+    is_real,
+    register,
+)
+
+LONG_TAG, LONG_POINTS = "loss/step", 10_003  # EventAccumulator의 기본 상한(10,000개)보다 많이
+_long_run_cache: dict[str, bytes] = {}
 
 
 def _write_runs(root: Path) -> dict[str, tuple[list[int], list[float]]]:
@@ -31,34 +43,79 @@ def _write_runs(root: Path) -> dict[str, tuple[list[int], list[float]]]:
     return expected
 
 
+def _long_value(step: int) -> float:
+    return 2.0 / (1 + 0.01 * step) + 0.001 * (step % 7)
+
+
+def _write_long_run(root: Path) -> None:
+    """One event file with LONG_POINTS scalars (written once per process, then copied)."""
+    if not _long_run_cache:
+        from torch.utils.tensorboard import SummaryWriter
+
+        with tempfile.TemporaryDirectory() as tmp:
+            writer = SummaryWriter(log_dir=tmp)
+            for step in range(LONG_POINTS):
+                writer.add_scalar(LONG_TAG, _long_value(step), step)
+            writer.close()
+            for path in Path(tmp).glob("events.out.tfevents.*"):
+                _long_run_cache[path.name] = path.read_bytes()
+    root.mkdir(parents=True)
+    for name, data in _long_run_cache.items():
+        (root / name).write_bytes(data)
+
+
+def _read(read_scalar_series, run_dir, tag: str, what: str) -> tuple[list, list]:
+    got = read_scalar_series(run_dir, tag)
+    expect(
+        isinstance(got, tuple) and len(got) == 2,
+        f"{what}: (steps, values) 두 리스트의 튜플을 반환해야 합니다 (받은 값 {type(got).__name__})",
+    )
+    steps, values = list(got[0]), list(got[1])
+    bad_step = next((s for s in steps if not is_integer(s)), None)
+    expect(
+        bad_step is None,
+        f"{what}: steps는 정수(int) 리스트여야 합니다 (받은 원소 {bad_step!r}, "
+        f"{type(bad_step).__name__})",
+    )
+    bad_value = next((v for v in values if not is_real(v)), None)
+    expect(
+        bad_value is None,
+        f"{what}: values는 실수(float) 리스트여야 합니다 (받은 원소 {type(bad_value).__name__})",
+    )
+    return steps, values
+
+
 @register("advanced/03", 1, "이벤트 파일에서 스칼라 곡선 읽기 (read_scalar_series)")
 def _check_read_scalar_series(read_scalar_series) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = Path(tmp) / "run"
         expected = _write_runs(run_dir)
         for tag, (steps, values) in expected.items():
-            got = read_scalar_series(run_dir, tag)
-            expect(
-                isinstance(got, tuple) and len(got) == 2,
-                f"태그 {tag!r}: (steps, values) 두 리스트의 튜플을 반환해야 합니다 "
-                f"(got {type(got).__name__})",
-            )
-            got_steps, got_values = list(got[0]), list(got[1])
-            expect(
-                all(isinstance(s, int) and not isinstance(s, bool) for s in got_steps),
-                f"태그 {tag!r}: steps는 int 리스트여야 합니다 (got {got_steps[:5]})",
-            )
-            expect_equal(got_steps, steps, f"태그 {tag!r}의 steps ({len(steps)}개)")
-            expect_close(got_values, values, f"태그 {tag!r}의 values", atol=1e-6)
-        for path_type in (str, Path):  # 문자열 경로도 받아야 합니다
-            steps, _ = read_scalar_series(path_type(run_dir), "accuracy")
-            expect_equal(list(steps), [10, 20, 30], f"{path_type.__name__} 경로로 읽은 steps")
+            what = f"태그 {tag!r}"
+            got_steps, got_values = _read(read_scalar_series, run_dir, tag, what)
+            expect_equal(got_steps, steps, f"{what}의 steps ({len(steps)}개)")
+            expect_close(got_values, values, f"{what}의 values", atol=1e-6)
+        steps, _ = _read(read_scalar_series, str(run_dir), "accuracy", "문자열 경로")
+        expect_equal(steps, [10, 20, 30], "문자열 경로로 읽은 'accuracy'의 steps")
         raised_key_error = False
         try:
             read_scalar_series(run_dir, "no/such/tag")
         except KeyError:
             raised_key_error = True
         expect(raised_key_error, "없는 태그 'no/such/tag'에는 KeyError를 내야 합니다")
+
+        long_dir = Path(tmp) / "long_run"
+        _write_long_run(long_dir)
+        what = f"점 {LONG_POINTS:,}개를 기록한 태그 {LONG_TAG!r}"
+        steps, values = _read(read_scalar_series, long_dir, LONG_TAG, what)
+        expect_equal(len(steps), LONG_POINTS, f"{what}: 돌려준 점의 수")
+        expect(
+            steps == list(range(LONG_POINTS)),
+            f"{what}: steps가 0, 1, …, {LONG_POINTS - 1}이어야 합니다 (빠지거나 순서가 다른 점이 있음)",
+        )
+        expect_close(
+            values, [_long_value(s) for s in range(LONG_POINTS)], f"{what}의 values", atol=1e-5
+        )
 
 
 def _reference_smooth(values: list[float], weight: float) -> list[float]:
@@ -78,45 +135,66 @@ def _check_smooth(smooth) -> None:
         ([3.0, -1.0, 2.0], 0.0),
         ([10.0], 0.99),
         ([2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0], 0.95),
+        ([0.5 + 0.01 * ((7 * k) % 13) for k in range(40)], 0.8),
     ]
     for values, weight in cases:
-        got = smooth(list(values), weight)
-        expect(got is not None, f"smooth({values}, {weight}): 리스트를 반환해야 합니다 (got None)")
-        got = [float(v) for v in got]
-        expect_equal(len(got), len(values), f"smooth({values}, {weight})의 길이")
+        what = f"smooth({values if len(values) <= 7 else f'[…{len(values)}개]'}, weight={weight})"
+        given = list(values)
+        got = smooth(given, weight)
+        expect_unchanged(list(values), given, f"{what}: 입력 리스트")
+        expect_type(got, "list", what)
+        bad = next((v for v in got if not is_real(v)), None)
         expect(
-            all(math.isfinite(v) for v in got), f"smooth({values}, {weight}): 값이 유한해야 합니다"
+            bad is None,
+            f"{what}: 원소는 실수(float)여야 합니다 (받은 원소 {type(bad).__name__})",
         )
-        expect_close(
-            got, _reference_smooth(values, weight), f"smooth({values}, weight={weight})", atol=1e-9
-        )
-    expect_equal(list(smooth([], 0.6)), [], "빈 리스트의 평활화")
+        got = [float(v) for v in got]
+        expect_equal(len(got), len(values), f"{what}의 길이")
+        expect(all(math.isfinite(v) for v in got), f"{what}: 값이 유한해야 합니다")
+        expect_close(got, _reference_smooth(values, weight), what, atol=1e-9)
+    empty = smooth([], 0.6)
+    expect_type(empty, "list", "smooth([], 0.6)")
+    expect_equal(empty, [], "빈 리스트의 평활화")
 
 
-def _check_url(scalars_url, base: str, run: str, tag: str) -> None:
-    url = scalars_url(base, run, tag)
-    expect(isinstance(url, str), f"URL은 문자열이어야 합니다 (got {type(url).__name__})")
-    parts = urllib.parse.urlsplit(url)
-    origin = urllib.parse.urlsplit(base)
-    expect_equal(
-        (parts.scheme, parts.netloc),
-        (origin.scheme, origin.netloc),
-        f"{url!r}의 주소(호스트:포트)",
+def _run_name(hparams: dict) -> str:
+    return ",".join(f"{key}={hparams[key]}" for key in sorted(hparams))
+
+
+def _expect_new_dir(new_run_dir, root, hparams: dict, expected: Path, what: str) -> None:
+    given = dict(hparams)
+    got = new_run_dir(root, given)
+    expect_unchanged(dict(hparams), given, f"{what}: 입력 hparams")
+    expect(
+        isinstance(got, str | Path),
+        f"{what}: 폴더 경로(Path 또는 문자열)를 반환해야 합니다 (받은 값 {type(got).__name__})",
     )
-    expect_equal(parts.path, "/data/plugin/scalars/scalars", f"{url!r}의 경로(path)")
-    expect(not parts.fragment, f"{url!r}: '#'이 인코딩되지 않아 뒷부분이 잘렸습니다")
-    query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
-    expect_equal(
-        query,
-        {"run": [run], "tag": [tag]},
-        f"run={run!r}, tag={tag!r}로 만든 URL을 서버가 해석한 결과",
+    got = Path(got)
+    expect(
+        got.resolve() == expected.resolve(),
+        f"{what}: 기대한 폴더 {expected.name!r}, 받은 폴더 {got.name!r}",
     )
+    expect(got.is_dir(), f"{what}: 반환한 폴더 {expected.name!r}가 만들어지지 않았습니다")
 
 
-@register("advanced/03", 3, "스칼라 API의 URL (scalars_url)")
-def _check_scalars_url(scalars_url) -> None:
-    _check_url(scalars_url, "http://127.0.0.1:6006", "lr_0.05", "accuracy/val")
-    _check_url(scalars_url, "http://127.0.0.1:6006/", "lr_0.05", "loss")
-    _check_url(scalars_url, "http://localhost:43127", "lr=0.1 & momentum", "loss/train")
-    _check_url(scalars_url, "http://127.0.0.1:6006", "run #2", "a+b=c")
-    _check_url(scalars_url, "http://127.0.0.1:6006", "온도 센서", "검증/정확도")
+@register("advanced/03", 3, "실행마다 새 로그 폴더 (new_run_dir)")
+def _check_new_run_dir(new_run_dir) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "runs" / "digits"  # 아직 없는 폴더
+        first = {"lr": 0.05, "batch_size": 64}
+        name = _run_name(first)
+        for k, suffix in enumerate(["", "_2", "_3"], start=1):
+            _expect_new_dir(
+                new_run_dir, root, first, root / (name + suffix), f"{first}로 {k}번째 호출"
+            )
+        (root / "baseline").mkdir()  # 관계없는 다른 실행
+        second = {"optimizer": "SGD", "momentum": 0.9, "lr": 0.001}
+        name = _run_name(second)
+        (root / name).mkdir()
+        (root / f"{name}_3").mkdir()  # _2는 비어 있음
+        what = f"{second} (이미 {name!r}와 {name + '_3'!r}가 있을 때)"
+        _expect_new_dir(new_run_dir, str(root), second, root / f"{name}_2", what)
+        _expect_new_dir(new_run_dir, root, second, root / f"{name}_4", f"{second}로 한 번 더")
+        single = {"seed": 0}
+        _expect_new_dir(new_run_dir, root, single, root / "seed=0", f"{single}, 처음")
+        shutil.rmtree(root)

@@ -112,8 +112,8 @@ def _check_pairwise(pairwise_sq_distances) -> None:
         a = torch.randn(n, d, generator=generator)
         b = torch.randn(m, d, generator=generator) + 0.5
         a_copy, b_copy = a.clone(), b.clone()
-        got = pairwise_sq_distances(a, b)
         what = f"a{tuple(a.shape)}, b{tuple(b.shape)}의 거리 제곱 행렬"
+        got = pairwise_sq_distances(a, b)
         expect_type(got, "tensor", what)
         expect_unchanged(a_copy, a, f"{what}: 입력 a")
         expect_unchanged(b_copy, b, f"{what}: 입력 b")

@@ -6,7 +6,15 @@ import torch
 from torch.nn.utils.rnn import pack_padded_sequence
 from torch.utils.data import WeightedRandomSampler
 
-from aiotkit.exercises.core import CheckFailed, expect, expect_close, expect_equal, register
+from aiotkit.exercises.core import (
+    CheckFailed,
+    expect,
+    expect_close,
+    expect_equal,
+    expect_type,
+    expect_unchanged,
+    register,
+)
 
 
 def _expected_windows(series: torch.Tensor, input_len: int, horizon: int, stride: int):
@@ -24,12 +32,15 @@ def _check_window_dataset(make_dataset) -> None:
         ("T=10, input_len=3, horizon=2, stride=2", one_d[:10], 3, 2, 2),
         ("T=20, input_len=5, horizon=1, stride=1", one_d, 5, 1, 1),
         ("T=12, input_len=4, horizon=3, stride=5", one_d[:12], 4, 3, 5),
+        ("T=13, input_len=3, horizon=2, stride=4", one_d[:13], 3, 2, 4),
+        ("T=11, input_len=3, horizon=1, stride=3", one_d[:11], 3, 1, 3),
         ("(T=15, 특징 3), input_len=4, horizon=2, stride=3", two_d, 4, 2, 3),
         ("T = input_len + horizon (윈도우 정확히 1개)", one_d[:6], 4, 2, 1),
         ("T=3, input_len=3, horizon=2 (윈도우보다 짧음)", one_d[:3], 3, 2, 1),
     ]
     for name, series, input_len, horizon, stride in cases:
-        dataset = make_dataset(series.clone(), input_len, horizon, stride)
+        argument = series.clone()
+        dataset = make_dataset(argument, input_len, horizon, stride)
         expected = _expected_windows(series, input_len, horizon, stride)
         try:
             length = len(dataset)
@@ -42,7 +53,7 @@ def _check_window_dataset(make_dataset) -> None:
             item = dataset[index]
             expect(
                 isinstance(item, tuple) and len(item) == 2,
-                f"{name}: dataset[{index}]은 (x, y) 튜플이어야 합니다 (got {type(item).__name__})",
+                f"{name}: dataset[{index}]은 (x, y) 튜플이어야 합니다 (받은 값 {type(item).__name__})",
             )
             x, y = item
             expect(
@@ -53,6 +64,7 @@ def _check_window_dataset(make_dataset) -> None:
                 x, x_expected, f"{name}: dataset[{index}]의 x (입력 윈도우)", atol=0, rtol=0
             )
             expect_close(y, y_expected, f"{name}: dataset[{index}]의 y (정답)", atol=0, rtol=0)
+        expect_unchanged(series, argument, f"{name}: 입력 series")
         try:
             dataset[len(expected)]
         except IndexError:
@@ -69,27 +81,32 @@ def _check_window_dataset(make_dataset) -> None:
     expect_close(defaults[16][1], one_d[19:20], "기본값으로 만든 마지막 윈도우의 y", atol=0, rtol=0)
 
 
-def _collate_items(lengths: list[int], channels: int | None, seed: int):
+def _collate_items(lengths: list[int], channels: int | None, seed: int, int_labels: bool):
     generator = torch.Generator().manual_seed(seed)
     items = []
     for i, n in enumerate(lengths):
         shape = (n,) if channels is None else (n, channels)
-        items.append((torch.randn(shape, generator=generator) + 1.0, torch.tensor(100 + i)))
+        label = 100 + i if int_labels else torch.tensor(100 + i)
+        items.append((torch.randn(shape, generator=generator) + 1.0, label))
     return items
 
 
 @register("basics/03", 2, "길이순 정렬 padding collate (sorted_pad_collate)")
 def _check_sorted_pad_collate(collate) -> None:
     cases = [
-        ("(T, 2) 시계열 5개, 길이 [3, 7, 5, 7, 1]", [3, 7, 5, 7, 1], 2),
-        ("(T,) 1차원 시계열 3개, 길이 [4, 2, 6]", [4, 2, 6], None),
-        ("샘플 1개", [5], 3),
-        ("이미 정렬된 길이 [6, 4, 2]", [6, 4, 2], 1),
+        ("(T, 2) 시계열 5개, 길이 [3, 7, 5, 7, 1]", [3, 7, 5, 7, 1], 2, False),
+        ("(T,) 1차원 시계열 3개, 길이 [4, 2, 6]", [4, 2, 6], None, False),
+        ("샘플 1개", [5], 3, False),
+        ("이미 정렬된 길이 [6, 4, 2]", [6, 4, 2], 1, False),
+        ("레이블이 파이썬 int, 길이 [2, 5, 3, 4]", [2, 5, 3, 4], 2, True),
     ]
-    for seed, (name, lengths, channels) in enumerate(cases):
-        items = _collate_items(lengths, channels, seed)
+    for seed, (name, lengths, channels, int_labels) in enumerate(cases):
+        items = _collate_items(lengths, channels, seed, int_labels)
         by_label = {int(label): series for series, label in items}
-        result = collate([(s.clone(), label.clone()) for s, label in items])
+        batch = [(s.clone(), label) for s, label in items]
+        result = collate(batch)
+        for (original, _), (given, _) in zip(items, batch, strict=True):
+            expect_unchanged(original, given, f"{name}: 입력 시계열")
         expect(
             isinstance(result, tuple) and len(result) == 3,
             f"{name}: (padded, lengths, labels) 세 개를 반환해야 합니다",
@@ -98,7 +115,7 @@ def _check_sorted_pad_collate(collate) -> None:
         for what, value in (("padded", padded), ("lengths", got_lengths), ("labels", labels)):
             expect(
                 isinstance(value, torch.Tensor),
-                f"{name}: {what}는 텐서여야 합니다 (got {type(value).__name__})",
+                f"{name}: {what}는 텐서여야 합니다 (받은 값 {type(value).__name__})",
             )
         batch, longest = len(lengths), max(lengths)
         shape = (batch, longest) if channels is None else (batch, longest, channels)
@@ -109,7 +126,7 @@ def _check_sorted_pad_collate(collate) -> None:
         )
         expect(
             got_lengths.dtype == torch.int64 and labels.dtype == torch.int64,
-            f"{name}: lengths와 labels는 int64 텐서여야 합니다 (got {got_lengths.dtype}, {labels.dtype})",
+            f"{name}: lengths와 labels는 int64 텐서여야 합니다 (받은 dtype {got_lengths.dtype}, {labels.dtype})",
         )
         expect_equal(
             got_lengths.tolist(), sorted(lengths, reverse=True), f"{name}: lengths (내림차순)"
@@ -154,10 +171,13 @@ def _check_balanced_weights(balanced_sample_weights) -> None:
     ]
     for name, ordered in cases:
         labels = ordered[torch.randperm(len(ordered), generator=generator)]
-        weights = balanced_sample_weights(labels.clone())
+        argument = labels.clone()
+        weights = balanced_sample_weights(argument)
+        expect_unchanged(labels, argument, f"{name}: 입력 labels")
+        expect_type(weights, "tensor", f"{name}: 반환값")
         expect(
-            isinstance(weights, torch.Tensor),
-            f"{name}: 텐서를 반환해야 합니다 (got {type(weights).__name__})",
+            weights.is_floating_point(),
+            f"{name}: 가중치는 float 텐서여야 합니다 (받은 dtype {weights.dtype})",
         )
         expect_equal(tuple(weights.shape), (len(labels),), f"{name}: 가중치 모양 (샘플마다 하나)")
         weights = weights.double()

@@ -7,17 +7,25 @@ import torch.nn.functional as F
 from torch import nn
 
 from aiotkit.exercises.core import (
-    CheckFailed,
     expect,
     expect_close,
     expect_equal,
+    expect_not_using,
     expect_shape,
+    expect_type,
+    expect_unchanged,
+    is_integer,
     register,
 )
 
 
 @register("models/02", 1, "Conv2d 출력 모양 공식 (conv2d_output_shape)")
 def _check_conv2d_output_shape(conv2d_output_shape) -> None:
+    expect_not_using(
+        conv2d_output_shape,
+        {"Conv2d": "nn.Conv2d", "conv2d": "F.conv2d"},
+        "모델을 만들지 말고 공식으로",
+    )
     cases = [
         ((1, 1, 8, 8), 16, 3, 1, 0, 1),
         ((4, 3, 8, 8), 8, 3, 1, 1, 1),
@@ -27,6 +35,9 @@ def _check_conv2d_output_shape(conv2d_output_shape) -> None:
         ((3, 1, 9, 5), 1, (3, 1), (2, 1), (1, 0), 1),  # 가로·세로가 다른 설정
         ((1, 3, 224, 224), 64, 7, 2, 3, 1),  # ResNet의 첫 층
         ((2, 1, 4, 4), 1, 4, 1, 0, 1),  # 커널 = 입력 → 1×1
+        ((1, 1, 8, 8), 1, 3, 2, 0, 1),  # (8 − 3) / 2 = 2.5 → 내림
+        ((2, 3, 11, 16), 5, (5, 3), (3, 2), (2, 1), (1, 2)),  # 모든 인자가 (세로, 가로)
+        ((1, 4, 20, 9), 7, 3, 3, 2, 3),  # 팽창 + 스트라이드 + 패딩
     ]
     for shape, out_channels, kernel, stride, padding, dilation in cases:
         conv = nn.Conv2d(
@@ -44,7 +55,7 @@ def _check_conv2d_output_shape(conv2d_output_shape) -> None:
             f"{what}: (N, C, H, W) 네 정수의 튜플을 기대했는데 {got!r}을 받았습니다",
         )
         expect(
-            all(isinstance(v, int) and not isinstance(v, bool) for v in got),
+            all(is_integer(v) for v in got),
             f"{what}: 모든 값이 int여야 합니다 (got {got!r}) — 나눗셈은 //로 하세요",
         )
         expect_equal(tuple(got), expected, what)
@@ -58,6 +69,7 @@ def _conv_cases():
         ("stride=2, padding=1", (3, 1, 8, 8), (2, 1, 3, 3), 2, 1, True),
         ("bias=None", (2, 2, 4, 6), (5, 2, 2, 2), 1, 0, False),
         ("1×1 커널", (1, 4, 3, 3), (2, 4, 1, 1), 1, 0, True),
+        ("stride=3, padding=2, 입력 채널 3개", (2, 3, 9, 10), (4, 3, 3, 2), 3, 2, True),
         ("가로세로 다른 커널", (2, 1, 7, 6), (3, 1, 3, 2), 2, 1, True),
     ]
     for label, x_shape, w_shape, stride, padding, has_bias in specs:
@@ -69,9 +81,21 @@ def _conv_cases():
 
 @register("models/02", 2, "unfold로 Conv2d 계산 (conv2d_unfold)")
 def _check_conv2d_unfold(conv2d_unfold) -> None:
+    expect_not_using(
+        conv2d_unfold,
+        {
+            "conv2d": "F.conv2d",
+            "Conv2d": "nn.Conv2d",
+            "convolution": "torch.convolution",
+            "_conv_forward": "Conv2d._conv_forward",
+        },
+        "F.conv2d·nn.Conv2d 없이 unfold와 행렬 곱으로",
+    )
     for label, x, w, b, stride, padding in _conv_cases():
         expected = F.conv2d(x, w, b, stride=stride, padding=padding)
-        got = conv2d_unfold(x.clone(), w.clone(), None if b is None else b.clone(), stride, padding)
+        x_in, w_in = x.clone(), w.clone()
+        b_in = None if b is None else b.clone()
+        got = conv2d_unfold(x_in, w_in, b_in, stride, padding)
         what = (
             f"{label}: 입력 {tuple(x.shape)}, 가중치 {tuple(w.shape)}, "
             f"stride={stride}, padding={padding}"
@@ -82,6 +106,10 @@ def _check_conv2d_unfold(conv2d_unfold) -> None:
         )
         expect_shape(got, tuple(expected.shape), what)
         expect_close(got, expected, f"{what} (F.conv2d와 비교)", atol=1e-4, rtol=1e-4)
+        expect_unchanged(x, x_in, f"{label}: 입력 x")
+        expect_unchanged(w, w_in, f"{label}: 입력 weight")
+        if b is not None:
+            expect_unchanged(b, b_in, f"{label}: 입력 bias")
 
 
 class _TinyCNN(nn.Module):
@@ -117,7 +145,9 @@ def _check_freeze_except_head(freeze_except_head) -> None:
         ("여러 부분 + 2층 head", _TwoPartHead, False),
         ("head가 미리 동결되어 있던 모델", _TwoPartHead, True),
     ]:
-        model = make()
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(3)
+            model, fresh = make(), make()
         if pre_frozen:
             for p in model.parameters():
                 p.requires_grad_(False)
@@ -126,6 +156,10 @@ def _check_freeze_except_head(freeze_except_head) -> None:
         expect(
             returned is model,
             f"{name}: 받은 모델 자신을 반환해야 합니다 (return model)",
+        )
+        expect(
+            isinstance(model.head, type(fresh.head)),
+            f"{name}: model.head를 새 층으로 바꾸면 안 됩니다 — requires_grad만 바꾸세요",
         )
         head_ids = {id(p) for p in model.head.parameters()}
         wrong_frozen = [
@@ -150,41 +184,53 @@ def _check_freeze_except_head(freeze_except_head) -> None:
         )
 
 
-@register("models/02", 4, "길이에 상관없는 1-D CNN (make_sensor_cnn)")
-def _check_make_sensor_cnn(make_sensor_cnn) -> None:
-    with torch.random.fork_rng(devices=[]):  # 노트북의 난수 상태를 건드리지 않습니다
-        torch.manual_seed(0)
-        for in_channels, n_classes in [(6, 4), (3, 2), (1, 5)]:
-            model = make_sensor_cnn(in_channels, n_classes)
-            what = f"make_sensor_cnn({in_channels}, {n_classes})"
-            expect(
-                isinstance(model, nn.Module),
-                f"{what}: nn.Module을 반환해야 합니다 (got {type(model).__name__})",
-            )
-            n_params = sum(p.numel() for p in model.parameters())
-            expect(
-                0 < n_params <= 100_000,
-                f"{what}: 매개변수가 {n_params}개입니다; 1개 이상 10만 개 이하의 작은 모델을 만드세요",
-            )
-            expect(
-                any(isinstance(m, nn.Conv1d) for m in model.modules()),
-                f"{what}: nn.Conv1d 층이 있어야 합니다",
-            )
-            model.eval()
-            for batch, length in [(5, 100), (2, 37), (1, 8)]:
-                x = torch.randn(batch, in_channels, length)
-                try:
-                    with torch.no_grad():
-                        out = model(x)
-                except RuntimeError as exc:
-                    raise CheckFailed(
-                        f"{what}: 길이 {length}인 윈도우에서 오류가 났습니다 ({str(exc)[:80]}). "
-                        "Flatten 뒤의 Linear는 윈도우 길이를 고정합니다 — 전역 풀링"
-                        "(nn.AdaptiveAvgPool1d(1))을 쓰세요"
-                    ) from None
-                expect_shape(
-                    out,
-                    (batch, n_classes),
-                    f"{what}: 입력 (batch={batch}, channels={in_channels}, time={length})의 출력 "
-                    "(윈도우 길이가 달라도 같은 모델이 동작해야 합니다 — 전역 풀링)",
-                )
+def _causal_reference(x, weight, bias, dilation):
+    k = weight.shape[-1]
+    return F.conv1d(F.pad(x, ((k - 1) * dilation, 0)), weight, bias, dilation=dilation)
+
+
+@register("models/02", 4, "인과 팽창 1-D 합성곱 (causal_conv1d)")
+def _check_causal_conv1d(causal_conv1d) -> None:
+    generator = torch.Generator().manual_seed(24)
+    cases = [  # (batch, C_in, T, C_out, kernel, dilation, 편향)
+        (2, 3, 10, 4, 3, 1, True),
+        (1, 1, 12, 1, 2, 4, True),  # 팽창 4: 수용 영역 5스텝
+        (3, 2, 5, 2, 3, 3, False),  # 수용 영역 7 > 길이 5, bias=None
+        (2, 4, 9, 3, 1, 2, True),  # 커널 1: 패딩이 필요 없음
+        (1, 2, 16, 2, 4, 2, True),  # 짝수 커널
+    ]
+    for batch, c_in, time, c_out, k, dilation, has_bias in cases:
+        x = torch.randn(batch, c_in, time, generator=generator, dtype=torch.float64)
+        weight = torch.randn(c_out, c_in, k, generator=generator, dtype=torch.float64)
+        bias = torch.randn(c_out, generator=generator, dtype=torch.float64) if has_bias else None
+        what = (
+            f"x{tuple(x.shape)}, weight{tuple(weight.shape)}, dilation={dilation}, "
+            f"bias={'있음' if has_bias else 'None'}"
+        )
+        expected = _causal_reference(x, weight, bias, dilation)
+        x_in, w_in = x.clone(), weight.clone()
+        got = causal_conv1d(x_in, w_in, None if bias is None else bias.clone(), dilation)
+        expect_type(got, "tensor", what)
+        expect_shape(got, (batch, c_out, time), f"{what} — 출력 길이는 입력과 같아야 합니다")
+        # 미래를 바꿔도 과거의 출력은 그대로여야 합니다
+        cut = time // 2
+        future = x.clone()
+        future[..., cut:] += 10.0
+        changed = causal_conv1d(future, weight.clone(), bias, dilation)
+        expect_shape(changed, (batch, c_out, time), what)
+        leak = (changed[..., :cut] - got[..., :cut]).abs().max().item() if cut else 0.0
+        expect(
+            leak < 1e-9,
+            f"{what}: 시각 {cut} 이후의 입력을 바꿨더니 그 전 시각의 출력이 바뀌었습니다 "
+            f"(최대 {leak:.3g}). 출력 t는 입력 ≤ t만 봐야 합니다 — 패딩을 어느 쪽에 두었나요?",
+        )
+        expect_close(got, expected, f"{what} (왼쪽 패딩 + F.conv1d와 비교)", atol=1e-9)
+        expect_unchanged(x, x_in, f"{what}: 입력 x")
+        expect_unchanged(weight, w_in, f"{what}: 입력 weight")
+    # float32와 기울기: 층처럼 학습에 쓸 수 있어야 합니다
+    x = torch.randn(2, 3, 8, generator=generator)
+    weight = torch.randn(2, 3, 3, generator=generator, requires_grad=True)
+    bias = torch.zeros(2, requires_grad=True)
+    out = causal_conv1d(x, weight, bias, 2)
+    expect_type(out, "tensor", "float32 입력")
+    expect(out.requires_grad, "float32 입력: 가중치에 대한 기울기가 흐르지 않습니다 (detach?)")

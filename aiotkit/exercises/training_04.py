@@ -7,7 +7,7 @@ import math
 import torch
 from torch.optim import lr_scheduler
 
-from aiotkit.exercises.core import expect, expect_close, register
+from aiotkit.exercises.core import expect, expect_close, expect_type, expect_unchanged, register
 
 
 def _warmup_cosine(
@@ -21,6 +21,18 @@ def _warmup_cosine(
     return min_lr + (base_lr - min_lr) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
+def _expect_schedule(got: list[float], expected: list[float], what: str) -> None:
+    """Compare per-epoch learning rates and name the first epoch that differs."""
+    for epoch, (g, e) in enumerate(zip(got, expected, strict=True)):
+        if not abs(g - e) <= 1e-9 + 1e-6 * abs(e):
+            expect_close(g, e, f"{what}: 에폭 {epoch}의 학습률", atol=1e-9, rtol=1e-6)
+
+
+def _past_end(total: int) -> list[int]:
+    """Epochs 0..total-1 and well past the end (the cosine must not rise again)."""
+    return list(range(total + total // 2 + 3))
+
+
 @register("training/04", 1, "워밍업 + 코사인 학습률 함수 (warmup_cosine_lr)")
 def _check_warmup_cosine(warmup_cosine_lr) -> None:
     for base_lr, warmup, total, min_lr in [
@@ -28,21 +40,17 @@ def _check_warmup_cosine(warmup_cosine_lr) -> None:
         (1e-3, 3, 20, 1e-5),
         (0.5, 0, 10, 0.0),
         (0.2, 1, 4, 0.01),
+        (0.3, 4, 5, 0.05),
     ]:
-        epochs = list(range(total + 3))
-        got = [warmup_cosine_lr(e, base_lr, warmup, total, min_lr) for e in epochs]
-        expect(
-            all(isinstance(v, (int, float)) for v in got),
-            f"학습률은 파이썬 숫자(float)여야 합니다 (got {type(got[0]).__name__})",
-        )
+        epochs = _past_end(total)
+        settings = f"base_lr={base_lr}, warmup={warmup}, total={total}, min_lr={min_lr}"
+        got = []
+        for epoch in epochs:
+            value = warmup_cosine_lr(epoch, base_lr, warmup, total, min_lr)
+            expect_type(value, "float", f"{settings}, 에폭 {epoch}의 학습률")
+            got.append(float(value))
         expected = [_warmup_cosine(e, base_lr, warmup, total, min_lr) for e in epochs]
-        expect_close(
-            torch.tensor(got, dtype=torch.float64),
-            torch.tensor(expected, dtype=torch.float64),
-            f"base_lr={base_lr}, warmup={warmup}, total={total}, min_lr={min_lr}의 에폭 0..{total + 2} 학습률",
-            atol=1e-9,
-            rtol=1e-6,
-        )
+        _expect_schedule(got, expected, settings)
 
 
 @register("training/04", 2, "MultiStepLR을 식으로 (multistep_lr)")
@@ -52,6 +60,7 @@ def _check_multistep(multistep_lr) -> None:
         (1.0, [1, 2, 5], 0.5, 8),
         (0.05, [10], 0.3, 14),
         (0.2, [], 0.1, 3),
+        (0.4, [0, 4], 0.5, 7),
     ]:
         param = torch.zeros(1, requires_grad=True)
         optimizer = torch.optim.SGD([param], lr=base_lr)
@@ -61,19 +70,25 @@ def _check_multistep(multistep_lr) -> None:
             expected.append(optimizer.param_groups[0]["lr"])
             optimizer.step()
             scheduler.step()
-        got = [float(multistep_lr(e, base_lr, list(milestones), gamma)) for e in range(epochs)]
-        expect_close(
-            torch.tensor(got, dtype=torch.float64),
-            torch.tensor(expected, dtype=torch.float64),
-            f"base_lr={base_lr}, milestones={milestones}, gamma={gamma}의 에폭 0..{epochs - 1} 학습률",
-            atol=1e-12,
-            rtol=1e-6,
-        )
+        settings = f"base_lr={base_lr}, milestones={milestones}, gamma={gamma}"
+        got = []
+        for epoch in range(epochs):
+            given = list(milestones)
+            value = multistep_lr(epoch, base_lr, given, gamma)
+            expect_unchanged(list(milestones), given, f"{settings}: 에폭 {epoch}의 milestones")
+            expect_type(value, "float", f"{settings}, 에폭 {epoch}의 학습률")
+            got.append(float(value))
+        _expect_schedule(got, expected, settings)
 
 
 @register("training/04", 3, "LambdaLR 워밍업 + 코사인 스케줄러 (make_warmup_cosine_scheduler)")
 def _check_scheduler(make_warmup_cosine_scheduler) -> None:
-    for base_lrs, warmup, total in [((0.1,), 4, 20), ((0.3, 0.01), 2, 10), ((1e-3,), 0, 6)]:
+    for base_lrs, warmup, total in [
+        ((0.1,), 4, 20),
+        ((0.3, 0.01), 2, 10),
+        ((1e-3,), 0, 6),
+        ((0.5, 0.05, 0.2), 3, 4),
+    ]:
         optimizer = torch.optim.SGD(
             [{"params": [torch.zeros(1, requires_grad=True)], "lr": lr} for lr in base_lrs],
             lr=base_lrs[0],
@@ -81,19 +96,19 @@ def _check_scheduler(make_warmup_cosine_scheduler) -> None:
         scheduler = make_warmup_cosine_scheduler(optimizer, warmup, total)
         expect(
             isinstance(scheduler, lr_scheduler.LambdaLR),
-            f"torch.optim.lr_scheduler.LambdaLR을 반환해야 합니다 (got {type(scheduler).__name__})",
+            "torch.optim.lr_scheduler.LambdaLR을 반환해야 합니다 "
+            f"(받은 값: {type(scheduler).__name__})",
         )
+        epochs = _past_end(total)
         got = []
-        for _ in range(total):
+        for _ in epochs:
             got.append([group["lr"] for group in optimizer.param_groups])
             optimizer.step()
             scheduler.step()
         for index, base_lr in enumerate(base_lrs):
-            expected = [_warmup_cosine(epoch, base_lr, warmup, total) for epoch in range(total)]
-            expect_close(
-                torch.tensor([row[index] for row in got], dtype=torch.float64),
-                torch.tensor(expected, dtype=torch.float64),
-                f"그룹 {index} (기본 lr {base_lr}), warmup={warmup}, total={total}: 에폭마다의 학습률",
-                atol=1e-9,
-                rtol=1e-6,
+            expected = [_warmup_cosine(epoch, base_lr, warmup, total) for epoch in epochs]
+            _expect_schedule(
+                [row[index] for row in got],
+                expected,
+                f"그룹 {index} (기본 lr {base_lr}), warmup={warmup}, total={total}",
             )
