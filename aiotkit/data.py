@@ -19,11 +19,13 @@ from aiotkit.paths import data_dir
 
 __all__ = [
     "BasicMotions",
+    "DigitsSplit",
     "SlidingWindowDataset",
     "Standardizer",
     "basic_motions_tensors",
     "load_basic_motions",
     "load_co2",
+    "load_digits_split",
     "load_electricity",
     "load_occupancy",
     "load_pm25",
@@ -381,3 +383,50 @@ def make_window_splits(
         SlidingWindowDataset(scaler.transform(p), input_len, horizon, stride) for p in parts
     ]
     return datasets[0], datasets[1], datasets[2], scaler
+
+
+@dataclass(frozen=True)
+class DigitsSplit:
+    """scikit-learn's 8x8 digits as tensors, split into train / validation / test."""
+
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_val: torch.Tensor
+    y_val: torch.Tensor
+    X_test: torch.Tensor
+    y_test: torch.Tensor
+
+    def sizes(self) -> tuple[int, int, int]:
+        """Number of samples in (train, validation, test)."""
+        return len(self.y_train), len(self.y_val), len(self.y_test)
+
+
+def load_digits_split(*, images: bool = False, seed: int = 42) -> DigitsSplit:
+    """Load the bundled 8x8 digits (no download), scaled to 0..1, split 60/20/20, stratified.
+
+    ``images=False`` gives flat ``(N, 64)`` float32 features, ``images=True`` gives
+    ``(N, 1, 8, 8)`` images for a CNN. Labels are int64. The same ``seed`` always gives the
+    same split, so basics/04, models/01 and models/02 evaluate on the same test digits.
+    """
+    if not isinstance(images, bool):
+        raise TypeError(f"images는 True 또는 False여야 합니다; got {images!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed는 0 이상의 정수여야 합니다; got {seed!r}")
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    pixels = digits.images if images else digits.data
+    X = torch.from_numpy((pixels / 16.0).astype(np.float32))
+    if images:
+        X = X.unsqueeze(1)
+    y = torch.from_numpy(digits.target.astype(np.int64))
+    index = np.arange(len(y))
+    train_idx, rest_idx = train_test_split(
+        index, test_size=0.4, stratify=digits.target, random_state=seed
+    )
+    val_idx, test_idx = train_test_split(
+        rest_idx, test_size=0.5, stratify=digits.target[rest_idx], random_state=seed
+    )
+    parts = [torch.from_numpy(i) for i in (train_idx, val_idx, test_idx)]
+    return DigitsSplit(*(t for i in parts for t in (X[i], y[i])))

@@ -9,7 +9,17 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["GRUClassifier", "SensorCNN1d"]
+__all__ = ["GRUClassifier", "SensorCNN1d", "count_parameters"]
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
+    """Number of scalar parameters in ``model`` (only those with requires_grad if asked).
+
+    Parameters shared between layers (weight tying) are counted once.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model은 nn.Module이어야 합니다; got {type(model).__name__}")
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
 def _check_input(x: torch.Tensor, channels: int, layout: str) -> None:

@@ -180,3 +180,22 @@ def test_sliding_window_dataset_accepts_read_only_arrays(recwarn):
     assert ds[0][0].tolist() == [0, 1, 2] and not recwarn.list
     ds2 = D.SlidingWindowDataset(torch.arange(10.0), input_len=3)
     assert len(ds2) == 7
+
+
+def test_digits_split_is_stratified_fixed_and_shaped():
+    from aiotkit.data import load_digits_split
+
+    flat = load_digits_split()
+    assert flat.sizes() == (1078, 359, 360)
+    assert flat.X_train.shape == (1078, 64) and flat.X_train.dtype == torch.float32
+    assert flat.y_train.dtype == torch.int64
+    assert 0.0 <= float(flat.X_train.min()) and float(flat.X_train.max()) <= 1.0
+    again = load_digits_split()
+    assert torch.equal(flat.X_test, again.X_test)
+    img = load_digits_split(images=True)
+    assert img.X_val.shape == (359, 1, 8, 8)
+    assert torch.equal(img.X_val.flatten(1), flat.X_val)
+    counts = torch.bincount(flat.y_test, minlength=10)
+    assert int(counts.min()) >= 35
+    with pytest.raises(ValueError, match="seed"):
+        load_digits_split(seed=-1)

@@ -24,3 +24,19 @@ def test_wrong_input_shape_is_a_clear_error(cls):
 def test_bad_sizes(cls):
     with pytest.raises(ValueError):
         cls(0, 4)
+
+
+def test_count_parameters_counts_trainable_and_shared_once():
+    from torch import nn
+
+    from aiotkit.models import count_parameters
+
+    model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 3))
+    assert count_parameters(model) == 3 * 4 + 4 + 4 * 3 + 3
+    model[0].requires_grad_(False)
+    assert count_parameters(model, trainable_only=True) == 4 * 3 + 3
+    tied = nn.Sequential(nn.Linear(3, 3, bias=False), nn.Linear(3, 3, bias=False))
+    tied[1].weight = tied[0].weight
+    assert count_parameters(tied) == 9
+    with pytest.raises(TypeError, match="nn.Module"):
+        count_parameters([torch.zeros(3)])
