@@ -6,6 +6,11 @@ SHELL := /bin/bash
 
 VENV      := .venv
 STAMP     := $(VENV)/.installed
+LATEST_VENV  := .venv-latest
+LATEST_STAMP := $(LATEST_VENV)/.installed
+LATEST_PY    := $(LATEST_VENV)/bin/python
+# 버전을 보여 줄 핵심 패키지 (make test-latest가 출력)
+STACK_PACKAGES := torch torchvision torchaudio torchao numpy pandas scikit-learn onnx onnxruntime onnxscript tensorboard jupyterlab
 NOTEBOOK_DIRS := basics models training advanced aiot_applications
 NB        ?= $(NOTEBOOK_DIRS)
 
@@ -19,10 +24,10 @@ endif
 
 BOOTSTRAP_PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help setup lab test unit notebooks execute lint format grade progress tensorboard clean
+.PHONY: help setup lab test test-latest versions unit notebooks execute lint format grade progress tensorboard clean python-versions
 
 help:  ## 이 도움말
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo ">> .venv를 만듭니다 (처음 한 번, 약 5 GB, 수 분)"
@@ -34,6 +39,31 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 setup: $(SETUP)  ## .venv 생성 + 의존성 + aiotkit 설치
+
+# The newest releases that install here (requirements-latest.txt: lower bounds only), in their
+# own environment. The stamp only follows requirements-latest.txt: `rm -rf .venv-latest` to
+# resolve again later. A pip constraint file on the lab's build machines caps torch/torchvision.
+$(LATEST_STAMP): requirements-latest.txt pyproject.toml
+	@echo ">> .venv-latest를 만듭니다: 설치할 수 있는 가장 새로운 릴리스 (약 5 GB, 수 분)"
+	@test -n "$(BOOTSTRAP_PYTHON)" || { echo "python3가 없습니다"; exit 1; }
+	$(BOOTSTRAP_PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_PY) -m pip install -q --upgrade pip
+	$(LATEST_PY) -m pip install -q --upgrade --upgrade-strategy eager -r requirements-latest.txt
+	$(LATEST_PY) -m pip install -q --no-deps -e .
+	$(LATEST_PY) -m pip freeze --exclude-editable > $(LATEST_VENV)/versions.txt
+	@touch $(LATEST_STAMP)
+
+versions:  ## 두 환경(.venv, .venv-latest)의 핵심 패키지 버전
+	@for py in $(PY) $(LATEST_PY); do test -x $$py || continue; echo "== $$py"; \
+	  $$py -m pip list --format=freeze 2>/dev/null | grep -iE '^($(subst $(eval) ,|,$(STACK_PACKAGES)))==' ; \
+	  $$py -c 'import platform; print("python==" + platform.python_version())'; done
+
+test-latest: $(LATEST_STAMP)  ## 같은 테스트를 가장 새로운 릴리스(.venv-latest)에서 (ruff 검사는 make test에서)
+	@$(MAKE) --no-print-directory versions PY=$(LATEST_PY)
+	$(LATEST_PY) -m pytest tests --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(NOTEBOOK_DIRS)
+
+python-versions: $(SETUP)  ## 고정 버전의 휠이 있는 Python 버전 확인 (네트워크 필요) → .ci/python-versions.json
+	$(PY) .ci/python_versions.py
 
 lab: $(SETUP)  ## JupyterLab 실행 (저장소 루트, 브라우저 없이 URL 출력)
 	$(PY) -m jupyterlab --no-browser --ip=127.0.0.1 --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -73,4 +103,4 @@ clean:  ## 생성물 삭제 (.venv는 남김; make clean-all은 .venv까지)
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
 
 clean-all: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LATEST_VENV)

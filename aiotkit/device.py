@@ -9,18 +9,20 @@ import random
 import numpy as np
 import torch
 
-_VALID_DEVICES = ("cpu", "cuda")
+_VALID_DEVICES = ("cpu", "cuda", "mps")
 
 
 def get_device(prefer: str | None = None) -> torch.device:
     """Return the device notebooks should use.
 
     Order: the ``prefer`` argument, else the ``AIOT_DEVICE`` environment variable
-    (``cpu`` or ``cuda``), else CUDA when available, else the CPU.
+    (``cpu``, ``cuda`` or ``mps``), else CUDA when available, else the CPU. Apple's MPS is
+    opt-in only (``AIOT_DEVICE=mps``): it is never chosen automatically, because float64 and
+    some operations the notebooks use are missing there.
 
     Raises:
-        ValueError: the requested device name is not ``cpu`` or ``cuda``.
-        RuntimeError: ``cuda`` was requested but no CUDA GPU is usable here.
+        ValueError: the requested device name is not ``cpu``, ``cuda`` or ``mps``.
+        RuntimeError: ``cuda`` or ``mps`` was requested but is not usable here.
     """
     requested = prefer if prefer is not None else os.environ.get("AIOT_DEVICE", "")
     requested = requested.strip().lower()
@@ -38,7 +40,19 @@ def get_device(prefer: str | None = None) -> torch.device:
             "(no CUDA GPU available). AIOT_DEVICE=cpu로 실행하거나 AIOT_DEVICE를 지우세요; "
             "GPU가 있다면 nvidia-smi와 CUDA 용 torch 설치를 확인하세요."
         )
+    if requested == "mps" and not _mps_available():
+        raise RuntimeError(
+            "AIOT_DEVICE=mps로 Apple GPU(MPS)를 요청했지만 이 컴퓨터의 torch에서 MPS를 쓸 수 "
+            "없습니다 (torch.backends.mps.is_available() is False). MPS는 Apple silicon Mac의 "
+            "macOS 12.3 이상에서 arm64 용 torch로만 쓸 수 있습니다. AIOT_DEVICE=cpu로 실행하거나 "
+            "AIOT_DEVICE를 지우세요."
+        )
     return torch.device(requested)
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
 
 
 def seed_everything(seed: int = 42) -> None:
@@ -66,6 +80,8 @@ def environment_report(device: torch.device | str | None = None) -> str:
     if dev.type == "cuda":
         index = dev.index if dev.index is not None else torch.cuda.current_device()
         where = f"cuda ({torch.cuda.get_device_name(index)})"
+    elif dev.type == "mps":
+        where = "mps (Apple GPU)"
     else:
         where = f"cpu ({torch.get_num_threads()} threads)"
     return f"torch {torch.__version__} | python {platform.python_version()} | device {where}"

@@ -57,3 +57,30 @@ def test_environment_report_is_one_line(capsys):
     )
     print_environment("cpu")
     assert capsys.readouterr().out.strip() == line
+
+
+def test_mps_is_opt_in_never_automatic(monkeypatch):
+    monkeypatch.delenv("AIOT_DEVICE", raising=False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert get_device().type in ("cuda", "cpu")
+
+
+def test_mps_selected_when_requested_and_available(monkeypatch):
+    monkeypatch.setenv("AIOT_DEVICE", "mps")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert get_device() == torch.device("mps")
+    assert get_device("MPS") == torch.device("mps")
+    assert "device mps (Apple GPU)" in environment_report(torch.device("mps"))
+
+
+def test_mps_requested_but_unavailable_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("AIOT_DEVICE", "mps")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    with pytest.raises(RuntimeError, match="AIOT_DEVICE=cpu"):
+        get_device()
+
+
+def test_unknown_device_lists_mps(monkeypatch):
+    monkeypatch.setenv("AIOT_DEVICE", "metal")
+    with pytest.raises(ValueError, match="mps"):
+        get_device()
