@@ -24,14 +24,14 @@ endif
 
 BOOTSTRAP_PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help setup lab test test-latest versions unit notebooks execute lint format grade progress tensorboard clean python-versions
+.PHONY: help setup lab test test-latest versions unit notebooks execute lint format grade progress site site-serve tensorboard clean python-versions
 
 help:  ## 이 도움말
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo ">> .venv를 만듭니다 (처음 한 번, 약 5 GB, 수 분)"
-	@test -n "$(BOOTSTRAP_PYTHON)" || { echo "python3가 없습니다: Python 3.10-3.13을 설치하세요"; exit 1; }
+	@test -n "$(BOOTSTRAP_PYTHON)" || { echo "python3가 없습니다: Python 3.11-3.14를 설치하세요"; exit 1; }
 	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
 	$(VENV)/bin/python -m pip install -q -r requirements.txt
@@ -65,8 +65,18 @@ test-latest: $(LATEST_STAMP)  ## 같은 테스트를 가장 새로운 릴리스(
 python-versions: $(SETUP)  ## 고정 버전의 휠이 있는 Python 버전 확인 (네트워크 필요) → .ci/python-versions.json
 	$(PY) .ci/python_versions.py
 
+# make lab LAB_DIR=폴더 LAB_PORT=8890 LAB_TOKEN=...  (tests/test_lab.py가 같은 줄로 띄웁니다)
+# .jupyter/lab-settings/overrides.json: 저장소의 기본 설정 (뉴스 알림 끔; 홈 폴더에는 쓰지 않음)
+LAB_DIR   ?= .
+LAB_PORT  ?= 8888
+LAB_TOKEN ?=
+LAB_FLAGS = --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) --notebook-dir=$(LAB_DIR) \
+	--LabApp.app_settings_dir=$(CURDIR)/.jupyter/lab-settings \
+	$(if $(LAB_TOKEN),--IdentityProvider.token=$(LAB_TOKEN),) \
+	$(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(SETUP)  ## JupyterLab 실행 (저장소 루트, 브라우저 없이 URL 출력)
-	$(PY) -m jupyterlab --no-browser --ip=127.0.0.1 --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(PY) -m jupyterlab $(LAB_FLAGS)
 
 lint: $(SETUP)  ## ruff check + ruff format --check (패키지, 테스트, 노트북)
 	$(PY) -m ruff check .
@@ -90,16 +100,29 @@ execute: $(SETUP)  ## 노트북을 새 커널에서 CPU로 다시 실행해 출�
 
 grade: $(SETUP)  ## 제출물 채점: make grade SUBMISSIONS=submissions/
 	@test -n "$(SUBMISSIONS)" || { echo "SUBMISSIONS=폴더 를 지정하세요"; exit 2; }
-	$(PY) -m aiotkit.grading $(SUBMISSIONS) --csv $(or $(CSV),grades.csv)
+	$(PY) -m aiotkit.grading $(SUBMISSIONS) --csv $(or $(CSV),grades.csv) --feedback $(or $(FEEDBACK),grades/feedback) $(GRADE_ARGS)
 
-progress: $(SETUP)  ## 내 노트북의 실습 과제 진행 상황
+progress: $(SETUP)  ## 내 노트북의 실습 과제 진행 상황 (샌드박스 없이, 자기 점검용)
 	$(PY) -m aiotkit.grading --progress .
+
+release: $(SETUP)  ## 학생용 배포본 (정답 코드 없음): make release DEST=폴더/
+	@test -n "$(DEST)" || { echo "DEST=폴더 를 지정하세요"; exit 2; }
+	$(PY) -m aiotkit.release release $(DEST)
+
+solutions: $(SETUP)  ## 풀이가 채워진 노트북을 실행해 artifacts/solutions/ 에 만듭니다 (마감 뒤 공개용)
+	AIOT_DEVICE=cpu $(PY) -m aiotkit.release solutions $(or $(DEST),artifacts/solutions)
+
+site: $(SETUP)  ## 강의 사이트: 저장된 출력 그대로, 네트워크 없이 → build/site (README가 첫 쪽)
+	$(PY) -m aiotkit.site build
+
+site-serve: $(SETUP)  ## 사이트를 http://127.0.0.1:8000 에서 보기 (PORT=로 바꿈)
+	$(PY) -m aiotkit.site serve --port $(or $(PORT),8000)
 
 tensorboard: $(SETUP)  ## TensorBoard (LOGDIR=artifacts 기본; 노트북의 로그는 artifacts/<노트북>/runs)
 	$(PY) -m tensorboard.main --logdir $(or $(LOGDIR),artifacts) --host 127.0.0.1
 
 clean:  ## 생성물 삭제 (.venv는 남김; make clean-all은 .venv까지)
-	rm -rf runs checkpoints artifacts .cache .pytest_cache .ruff_cache grades
+	rm -rf runs checkpoints artifacts build .cache .pytest_cache .ruff_cache grades
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
 
 clean-all: clean

@@ -13,7 +13,14 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["LatencyResult", "file_size_bytes", "measure_latency", "model_size_bytes"]
+__all__ = [
+    "LatencyResult",
+    "file_size_bytes",
+    "measure_latency",
+    "model_size_bytes",
+    "prediction_agreement",
+    "snr_db",
+]
 
 
 @dataclass(frozen=True)
@@ -119,3 +126,53 @@ def file_size_bytes(path: str | os.PathLike[str]) -> int:
             f"파일이 없습니다: {p.name} — 먼저 모델을 저장(export)했는지 확인하세요."
         )
     return p.stat().st_size
+
+
+def _as_float_array(x: object, name: str) -> np.ndarray:
+    if isinstance(x, torch.Tensor):
+        x = x.detach().cpu().float().numpy()
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.size == 0:
+        raise ValueError(f"{name}가 비어 있습니다")
+    return arr
+
+
+def snr_db(reference: object, approx: object) -> float:
+    """Signal-to-noise ratio of ``approx`` against ``reference`` in decibels.
+
+    ``10 * log10(sum(reference**2) / sum((approx - reference)**2))`` over all elements:
+    how far a quantized model's logits (or a quantized weight) stay from the float ones.
+    Every 6 dB is about one more bit of precision; identical inputs give ``inf``.
+    Accepts tensors or array-likes of the same shape.
+
+    Raises:
+        ValueError: the shapes differ, an input is empty, or ``reference`` is all zeros.
+    """
+    ref = _as_float_array(reference, "reference")
+    est = _as_float_array(approx, "approx")
+    if ref.shape != est.shape:
+        raise ValueError(f"모양이 다릅니다: reference {ref.shape} vs approx {est.shape}")
+    signal = float(np.sum(ref**2))
+    if signal == 0.0:
+        raise ValueError("reference가 모두 0이면 SNR을 정의할 수 없습니다")
+    noise = float(np.sum((est - ref) ** 2))
+    if noise == 0.0:
+        return float("inf")
+    return float(10.0 * np.log10(signal / noise))
+
+
+def prediction_agreement(reference_logits: object, logits: object) -> float:
+    """Fraction of rows whose argmax (predicted class) is the same in both logit arrays.
+
+    Needs no labels, so it can be measured on every held-out input, not only labelled ones.
+
+    Raises:
+        ValueError: the shapes differ, are not ``(n, classes)``, or are empty.
+    """
+    ref = _as_float_array(reference_logits, "reference_logits")
+    est = _as_float_array(logits, "logits")
+    if ref.shape != est.shape or ref.ndim != 2:
+        raise ValueError(
+            f"두 logits는 같은 (n, classes) 모양이어야 합니다: {ref.shape} vs {est.shape}"
+        )
+    return float(np.mean(ref.argmax(axis=1) == est.argmax(axis=1)))

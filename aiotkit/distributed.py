@@ -1,11 +1,12 @@
 """Launching multi-process jobs (torchrun, or scripts that spawn workers) from a notebook.
 
-advanced/04 launches real multi-process jobs with ``torchrun`` from a notebook. The worker
-scripts (``advanced/scripts/*.py``, which need only PyTorch: see ``dist_common.py`` there)
-print their results as single lines ``RESULT {json}``;
+advanced/04 writes a DDP training script with ``%%writefile`` and launches it with ``torchrun``
+from a code cell. Worker scripts print their results as single lines ``RESULT {json}``;
 :func:`run_torchrun` starts the job with a timeout, captures torchrun's noisy log (it has
 absolute paths and timestamps, so it is kept out of notebook outputs), parses the result lines,
 counts the elastic restarts and makes sure that no process of the job survives.
+:func:`run_torchrun_nodes` does the same for a multi-node launch simulated on one machine
+(one torchrun launcher per "node", meeting at a c10d rendezvous on 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiotkit.paths import project_root
-from aiotkit.processes import process_group_alive, stop_process_group
+from aiotkit.processes import free_port, process_group_alive, stop_process_group
 
 __all__ = [
     "RESULT_PREFIX",
@@ -29,6 +30,7 @@ __all__ = [
     "parse_results",
     "run_script",
     "run_torchrun",
+    "run_torchrun_nodes",
     "torchrun_args",
 ]
 
@@ -55,12 +57,15 @@ def torchrun_args(
     nnodes: str | int = 1,
     rdzv_endpoint: str | None = None,
     rdzv_id: str | None = None,
+    node_rank: int | None = None,
 ) -> list[str]:
     """Arguments of a ``torchrun`` command (everything after the word ``torchrun``).
 
     Without ``rdzv_endpoint`` the job is ``--standalone``: one machine, a rendezvous on a free
     local port. With it, every node runs the same command and meets at ``host:port``
     (``--rdzv-backend=c10d``); ``nnodes`` may be a range such as ``"1:4"`` for elastic jobs.
+    ``node_rank`` adds ``--node-rank`` (the c10d rendezvous assigns the global ranks itself;
+    the flag only labels the node in logs and for static launches).
 
     Raises:
         ValueError: ``nproc_per_node`` < 1, ``max_restarts`` < 0, or a multi-node job
@@ -70,6 +75,10 @@ def torchrun_args(
         raise ValueError(f"nproc_per_node는 정수여야 합니다 (got {nproc_per_node!r})")
     if nproc_per_node < 1:
         raise ValueError(f"nproc_per_node는 1 이상이어야 합니다 (got {nproc_per_node})")
+    if node_rank is not None and (
+        isinstance(node_rank, bool) or not isinstance(node_rank, int) or node_rank < 0
+    ):
+        raise ValueError(f"node_rank는 0 이상의 정수여야 합니다 (got {node_rank!r})")
     if max_restarts < 0:
         raise ValueError(f"max_restarts는 0 이상이어야 합니다 (got {max_restarts})")
     args: list[str] = []
@@ -83,6 +92,8 @@ def torchrun_args(
         args += [f"--nnodes={nnodes}", "--rdzv-backend=c10d", f"--rdzv-endpoint={rdzv_endpoint}"]
         if rdzv_id is not None:
             args.append(f"--rdzv-id={rdzv_id}")
+        if node_rank is not None:
+            args.append(f"--node-rank={node_rank}")
     args.append(f"--nproc-per-node={nproc_per_node}")
     if max_restarts:
         args.append(f"--max-restarts={max_restarts}")
@@ -213,3 +224,105 @@ def run_script(
     _script_path(script)
     command = [sys.executable, os.fspath(script), *map(str, script_args)]
     return _checked(_run_job(command, timeout, env), os.fspath(script), check)
+
+
+@dataclass
+class NodesResult:
+    """What a multi-node job (one torchrun launcher per node) left: one JobResult per node."""
+
+    nodes: list[JobResult]
+    endpoint: str
+    seconds: float
+
+    @property
+    def results(self) -> list[dict]:
+        return [r for node in self.nodes for r in node.results]
+
+    def by_rank(self, event: str | None = None) -> dict[int, dict]:
+        """The last result of each global rank over all nodes (optionally only ``event``)."""
+        chosen = [r for r in self.results if event is None or r.get("event") == event]
+        return {int(r["rank"]): r for r in chosen if "rank" in r}
+
+
+def run_torchrun_nodes(
+    script: str | os.PathLike[str],
+    nnodes: int = 2,
+    nproc_per_node: int = 1,
+    *,
+    script_args: Sequence[str] = (),
+    timeout: float = 120.0,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> NodesResult:
+    """Simulate ``nnodes`` machines on this one: start ``nnodes`` torchrun launchers at once,
+    each ``--nnodes=N --node-rank=i --rdzv-backend=c10d --rdzv-endpoint=127.0.0.1:<free port>``,
+    and wait for all of them (each in its own process group, stopped when it ends).
+
+    Raises:
+        FileNotFoundError, ValueError, TimeoutError, RuntimeError: as :func:`run_torchrun`;
+        ``nnodes`` < 2 is a ValueError.
+    """
+    if isinstance(nnodes, bool) or not isinstance(nnodes, int) or nnodes < 2:
+        raise ValueError(f"nnodes는 2 이상의 정수여야 합니다 (got {nnodes!r})")
+    if timeout <= 0:
+        raise ValueError(f"timeout은 0보다 커야 합니다 (got {timeout})")
+    _script_path(script)
+    endpoint = f"127.0.0.1:{free_port()}"
+    job_env = {**os.environ, **DEFAULT_JOB_ENV, **(env or {})}
+    start = time.perf_counter()
+    procs = []
+    for node_rank in range(nnodes):
+        args = torchrun_args(
+            script,
+            nproc_per_node,
+            script_args=script_args,
+            nnodes=nnodes,
+            rdzv_endpoint=endpoint,
+            rdzv_id="aiot-nodes",
+            node_rank=node_rank,
+        )
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "torch.distributed.run", *args],
+                cwd=project_root(),
+                env=job_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
+        )
+    outputs: list[str] = []
+    try:
+        for proc in procs:
+            remaining = max(0.1, timeout - (time.perf_counter() - start))
+            try:
+                output, _ = proc.communicate(timeout=remaining)
+            except subprocess.TimeoutExpired:
+                for other in procs:
+                    stop_process_group(other.pid)
+                output, _ = proc.communicate()
+                raise TimeoutError(
+                    f"노드 작업이 {timeout:.0f}초 안에 끝나지 않아 멈췄습니다. 로그의 끝:\n"
+                    f"{output[-2000:]}"
+                ) from None
+            outputs.append(output)
+    finally:
+        for proc in procs:
+            if process_group_alive(proc.pid):
+                stop_process_group(proc.pid)
+    seconds = time.perf_counter() - start
+    nodes = [
+        JobResult(
+            returncode=proc.returncode,
+            results=parse_results(out),
+            restarts=len(_RESTART_LINE.findall(out)),
+            seconds=seconds,
+            pgid=proc.pid,
+            output=out,
+        )
+        for proc, out in zip(procs, outputs, strict=True)
+    ]
+    for i, node in enumerate(nodes):
+        _checked(node, f"노드 {i}의 torchrun", check)
+    return NodesResult(nodes=nodes, endpoint=endpoint, seconds=seconds)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
 
-__all__ = ["child_pids", "pid_alive", "process_group_alive", "stop_process_group"]
+__all__ = ["child_pids", "free_port", "pid_alive", "process_group_alive", "stop_process_group"]
 
 _PROC = Path("/proc")
 
@@ -49,6 +50,16 @@ def _linux_processes() -> list[tuple[int, list[str]]]:
             if fields is not None and fields[0] != "Z":
                 found.append((int(entry.name), fields))
     return found
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` that was free a moment ago (the OS picks it: bind to port 0).
+
+    Another program could take it before you use it; use it at once.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
 
 
 def pid_alive(pid: int) -> bool:

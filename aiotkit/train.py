@@ -169,8 +169,10 @@ def fit(
     model.to(device)
     history = History()
     best_loss, best_state, waited = math.inf, None, 0
-    bar = tqdm(range(1, epochs + 1), desc="에폭", disable=not progress, leave=True)
-    for epoch in bar:
+    # a manual bar (not tqdm(range(...))): breaking out of an iterated bar makes tqdm's generator
+    # cleanup reset n to epoch - 1 and close it before the loop could finish it
+    bar = tqdm(total=epochs, desc="에폭", disable=not progress, leave=True)
+    for epoch in range(1, epochs + 1):
         model.train()
         running, seen = 0.0, 0
         for inputs, targets in train_loader:
@@ -209,12 +211,13 @@ def fit(
                 scheduler.step(history.val_loss[-1])
             else:
                 scheduler.step()
+        bar.update(1)
         bar.set_postfix(postfix)
         if patience is not None and waited >= patience:
             history.stopped_early = True
             # a notebook bar closed before its total turns red ("danger") and reads as an error;
             # an early stop is a normal end, so finish the bar at the epoch reached
-            bar.n = bar.total = epoch
+            bar.total = bar.n
             bar.refresh()
             break
     bar.close()

@@ -1,8 +1,17 @@
+import math
+
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from aiotkit.bench import file_size_bytes, measure_latency, model_size_bytes
+from aiotkit.bench import (
+    file_size_bytes,
+    measure_latency,
+    model_size_bytes,
+    prediction_agreement,
+    snr_db,
+)
 
 
 def test_measure_latency_statistics_and_threads():
@@ -43,3 +52,39 @@ def test_file_size_bytes(tmp_path):
     assert file_size_bytes(path) == 123
     with pytest.raises(FileNotFoundError, match="missing.onnx"):
         file_size_bytes(tmp_path / "missing.onnx")
+
+
+def test_snr_db_known_values():
+    ref = torch.tensor([[3.0, 4.0], [0.0, 0.0]])  # signal power 25
+    assert snr_db(ref, ref) == math.inf
+    approx = ref + torch.tensor([[0.5, 0.0], [0.0, 0.0]])  # noise power 0.25 -> 20 dB
+    assert snr_db(ref, approx) == pytest.approx(20.0)
+    assert snr_db(ref.numpy(), approx.numpy().tolist()) == pytest.approx(20.0)
+    # more noise -> lower SNR; symmetric noise sign does not matter
+    assert snr_db(ref, ref - 1.0) < snr_db(ref, ref + 0.1)
+    assert snr_db(ref, ref - 0.5 * torch.eye(2)) == pytest.approx(
+        snr_db(ref, ref + 0.5 * torch.eye(2))
+    )
+
+
+@pytest.mark.parametrize(
+    "ref, approx",
+    [(np.zeros((2, 2)), np.ones((2, 2))), (np.ones(3), np.ones(4)), (np.ones(0), np.ones(0))],
+)
+def test_snr_db_bad_input(ref, approx):
+    with pytest.raises(ValueError):
+        snr_db(ref, approx)
+
+
+def test_prediction_agreement():
+    ref = torch.tensor([[1.0, 0.0, 0.0], [0.0, 2.0, 1.0], [0.0, 0.0, 5.0], [1.0, 3.0, 0.0]])
+    same_argmax = ref * 10 - 1
+    assert prediction_agreement(ref, same_argmax) == 1.0
+    flipped = ref.clone()
+    flipped[1] = torch.tensor([0.0, 1.0, 2.0])  # row 1 now predicts class 2
+    assert prediction_agreement(ref, flipped) == 0.75
+    assert prediction_agreement(ref.numpy(), flipped.numpy()) == 0.75
+    with pytest.raises(ValueError):
+        prediction_agreement(ref, ref[:2])
+    with pytest.raises(ValueError):
+        prediction_agreement(ref[0], ref[0])

@@ -185,6 +185,11 @@ def test_edge_script_matches_pytorch(packaged_conv, tmp_path):
     assert summary["windows"] == 8 and summary["samples"] == 30  # starts 0, 3, …, 21
     assert summary["torch_imported"] is False
     assert 0 < summary["p50_ms"] <= summary["p99_ms"]
+    for key in ("import_ms", "session_ms", "first_run_ms"):  # cold-start costs
+        assert summary[key] > 0, key
+    if sys.platform.startswith("linux"):  # ru_maxrss: the process holds at least NumPy + ORT
+        assert 10 < summary["peak_rss_mb"] < 4096
+        assert summary["ru_maxrss_mb"] >= summary["peak_rss_mb"] * 0.99
     result = np.load(tmp_path / "out.npz")
     windows = sliding_windows(stream, window=8, hop=3)
     mean, std = np.array(meta["mean"])[:, None], np.array(meta["std"])[:, None]
@@ -205,3 +210,21 @@ def test_edge_script_rejects_bad_input(packaged_conv, tmp_path):
     assert done.returncode != 0 and "stream must be (time, 2)" in done.stderr
     done = _run_edge(path, tmp_path / "wide.npy", tmp_path / "out.npz", "--hop", "0")
     assert done.returncode != 0 and "--hop" in done.stderr
+
+
+def test_edge_script_keeps_other_tools_metadata(packaged_conv, tmp_path):
+    # onnxruntime.quantization writes plain (non-JSON) strings into metadata_props
+    path, _, meta = packaged_conv
+    copy = tmp_path / "with_extra.onnx"
+    copy.write_bytes(path.read_bytes())
+    import onnx
+
+    model = onnx.load(str(copy))
+    onnx.helper.set_model_props(
+        model, {**{p.key: p.value for p in model.metadata_props}, "onnx.quant.pre_process": "ort"}
+    )
+    onnx.save(model, str(copy))
+    np.save(tmp_path / "stream.npy", np.zeros((10, 2), dtype=np.float32))
+    done = _run_edge(copy, tmp_path / "stream.npy", tmp_path / "out.npz")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1])["windows"] == 1

@@ -172,3 +172,39 @@ def test_report_result_lines_from_a_real_pipe_are_parsed(tmp_path):
 def test_report_result_refuses_lines_that_could_interleave():
     with pytest.raises(ValueError, match="너무 깁니다"):
         report_result(rank=0, indices=list(range(2000)))
+
+
+def test_torchrun_args_multi_node_with_node_rank():
+    args = torchrun_args(
+        "train.py", 1, nnodes=2, rdzv_endpoint="127.0.0.1:29400", rdzv_id="job", node_rank=1
+    )
+    assert args == [
+        "--nnodes=2",
+        "--rdzv-backend=c10d",
+        "--rdzv-endpoint=127.0.0.1:29400",
+        "--rdzv-id=job",
+        "--node-rank=1",
+        "--nproc-per-node=1",
+        "train.py",
+    ]
+    with pytest.raises(ValueError, match="node_rank"):
+        torchrun_args("train.py", 1, nnodes=2, rdzv_endpoint="h:1", node_rank=-1)
+
+
+def test_run_torchrun_nodes_two_launchers_meet(tmp_path):
+    from aiotkit.distributed import run_torchrun_nodes
+
+    script = tmp_path / "worker.py"
+    script.write_text(
+        "import json, os\n"
+        "import torch.distributed as dist\n"
+        "dist.init_process_group('gloo')\n"
+        "line = 'RESULT ' + json.dumps({'rank': dist.get_rank(), 'world': dist.get_world_size()})\n"
+        "os.write(1, (line + '\\n').encode())\n"
+        "dist.destroy_process_group()\n"
+    )
+    job = run_torchrun_nodes(script, nnodes=2, nproc_per_node=1, timeout=240)
+    assert {r: v["world"] for r, v in job.by_rank().items()} == {0: 2, 1: 2}
+    assert not any(process_group_alive(node.pgid) for node in job.nodes)
+    with pytest.raises(ValueError, match="nnodes"):
+        run_torchrun_nodes(script, nnodes=1)

@@ -38,9 +38,12 @@ def test_cli_writes_csv_and_summary(tmp_path, capsys):
         shutil.copytree(CLASS / student, submissions / student)
     (submissions / "bob_partial" / "notes.ipynb").write_text("{}", encoding="utf-8")  # unknown name
     out_csv = tmp_path / "grades.csv"
-    assert main([str(submissions), "--csv", str(out_csv), "--timeout", "120"]) == 0
+    feedback = tmp_path / "feedback"
+    args = ["--timeout", "120", "--feedback", str(feedback)]
+    assert main([str(submissions), "--csv", str(out_csv), *args]) == 0
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
-    assert list(rows[0]) == ["student", "notebook", "exercise", "verdict", "message"]
+    assert list(rows[0]) == ["student", "notebook", "exercise", "verdict", "message", "sandbox"]
+    assert {r["sandbox"] for r in rows} == {"bwrap"}
     verdicts = {(r["student"], int(r["exercise"])): r["verdict"] for r in rows}
     assert verdicts == {
         ("alice_complete", 1): "passed",
@@ -54,7 +57,13 @@ def test_cli_writes_csv_and_summary(tmp_path, capsys):
         ("frank_corrupt", 3): "invalid",
     }
     printed = capsys.readouterr().out
-    assert "not a sandbox" in printed and "3/3" in printed and "건너뜀" in printed
+    assert "샌드박스: bubblewrap" in printed and "3/3" in printed and "건너뜀" in printed
+    bob = (feedback / "bob_partial.md").read_text(encoding="utf-8")
+    assert "| basics/01 | 2 | ⏳ not_attempted |" in bob and "통과 1/3" in bob
+    # a re-run on the same submissions writes the same CSV
+    again = tmp_path / "again.csv"
+    assert main([str(submissions), "--csv", str(again), "--timeout", "120"]) == 0
+    assert again.read_bytes() == out_csv.read_bytes()
 
 
 def test_wrong_answer_fails_with_message():
@@ -71,8 +80,8 @@ def test_error_mid_notebook_marks_later_exercises_errored():
 
 def test_endless_notebook_times_out_in_bounded_time():
     started = time.perf_counter()
-    assert _verdicts("erin_hangs", timeout=20) == ["passed", "timed_out", "timed_out"]
-    assert time.perf_counter() - started < 60
+    assert _verdicts("erin_hangs", timeout=90) == ["passed", "timed_out", "timed_out"]
+    assert time.perf_counter() - started < 200
 
 
 def test_missing_submission_folder(tmp_path):

@@ -86,3 +86,14 @@ def test_non_int_pids_are_refused(bad):
 def test_negative_timeout_is_refused():
     with pytest.raises(ValueError, match="timeout"):
         stop_process_group(os.getpid(), timeout=-1)
+
+
+def test_free_port_can_be_bound():
+    import socket
+
+    from aiotkit.processes import free_port
+
+    port = free_port()
+    assert 1024 <= port <= 65535
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", port))

@@ -65,6 +65,36 @@ def test_fit_early_stopping():
     assert history.stopped_early and history.epochs == 4 and history.best_epoch == 1
 
 
+def test_fit_early_stop_leaves_a_finished_bar(monkeypatch):
+    # the notebook bar (tqdm.auto in Jupyter) turns red ("danger") when closed before its total
+    from tqdm.notebook import tqdm as notebook_tqdm
+
+    bars = []
+
+    def recording_tqdm(*args, **kwargs):
+        bar = notebook_tqdm(*args, **kwargs)
+        bars.append(bar)
+        return bar
+
+    monkeypatch.setattr("aiotkit.train.tqdm", recording_tqdm)
+    seed_everything(0)
+    model = nn.Linear(2, 2)
+    history = fit(
+        model,
+        _toy(),
+        _toy(seed=1),
+        loss_fn=nn.CrossEntropyLoss(),
+        optimizer=torch.optim.SGD(model.parameters(), lr=0.0),
+        epochs=50,
+        device="cpu",
+        patience=3,
+    )
+    assert history.stopped_early and history.epochs == 4
+    (bar,) = bars
+    assert bar.n == bar.total == 4  # (close() sets disable; a disabled bar has no container)
+    assert bar.container.children[1].bar_style != "danger"
+
+
 def test_fit_with_scheduler_records_lr():
     model = nn.Linear(2, 2)
     opt = torch.optim.SGD(model.parameters(), lr=1.0)

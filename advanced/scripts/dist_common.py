@@ -1,8 +1,10 @@
-"""What every worker script of advanced/04 shares: the backend choice and the RESULT lines.
+"""Helpers for worker scripts of advanced/04: the backend choice and the RESULT lines.
 
-Deliberately torch + standard library only (no aiotkit): every worker process imports this, so
-it must be cheap to import, and the scripts stay runnable on a cluster where only PyTorch is
-installed. The notebook reads the RESULT lines with ``aiotkit.distributed.parse_results``.
+advanced/04 explains the backend rule with :func:`choose_backend` (its DDP script, written in
+the notebook, applies the same rule in one line). Deliberately torch + standard library only
+(no aiotkit): a worker process that imports this stays cheap to start, and a script using it
+runs on a cluster where only PyTorch is installed. RESULT lines are read back with
+``aiotkit.distributed.parse_results``.
 """
 
 from __future__ import annotations

@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 from aiotkit.exercises.core import (
     expect,
     expect_close,
     expect_equal,
+    expect_not_using,
     expect_type,
     expect_unchanged,
     is_integer,
@@ -198,3 +200,47 @@ def _check_new_run_dir(new_run_dir) -> None:
         single = {"seed": 0}
         _expect_new_dir(new_run_dir, root, single, root / "seed=0", f"{single}, 처음")
         shutil.rmtree(root)
+
+
+def _scheduled_steps(total_steps, wait, warmup, active, repeat, skip_first) -> list[int]:
+    """The steps that torch.profiler.schedule records (RECORD or RECORD_AND_SAVE)."""
+    from torch.profiler import ProfilerAction, schedule
+
+    recorded = {ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE}
+    with warnings.catch_warnings():  # warmup=0이면 "워밍업 없이 잰다"는 UserWarning
+        warnings.simplefilter("ignore", UserWarning)
+        policy = schedule(
+            wait=wait, warmup=warmup, active=active, repeat=repeat, skip_first=skip_first
+        )
+        return [step for step in range(total_steps) if policy(step) in recorded]
+
+
+@register("advanced/03", 4, "프로파일러 schedule이 기록하는 스텝 (recorded_steps)")
+def _check_recorded_steps(recorded_steps) -> None:
+    expect_not_using(
+        recorded_steps,
+        {"schedule": "torch.profiler.schedule", "ProfilerAction": "ProfilerAction"},
+        "torch.profiler.schedule을 쓰지 않고 규칙으로 계산합니다",
+    )
+    cases = [
+        dict(total_steps=6, wait=1, warmup=2, active=3),  # 노트북의 설정
+        dict(total_steps=5, wait=1, warmup=2, active=3),  # active 도중에 끝남
+        dict(total_steps=20, wait=1, warmup=1, active=2, repeat=2),
+        dict(total_steps=12, wait=0, warmup=0, active=1),  # repeat=0: 끝없이 반복
+        dict(total_steps=15, wait=2, warmup=1, active=2, skip_first=3),
+        dict(total_steps=30, wait=3, warmup=0, active=4, repeat=3, skip_first=2),
+        dict(total_steps=17, wait=0, warmup=2, active=3),
+        dict(total_steps=3, wait=2, warmup=2, active=1),  # 하나도 기록 못 함
+        dict(total_steps=40, wait=1, warmup=2, active=1, repeat=1, skip_first=5),
+    ]
+    for case in cases:
+        case = {"repeat": 0, "skip_first": 0, **case}
+        expected = _scheduled_steps(**case)
+        args = dict(case)
+        total = args.pop("total_steps")
+        what = ", ".join(f"{k}={v}" for k, v in case.items())
+        got = recorded_steps(total, **args)
+        expect_type(got, "list", f"{what}: 반환값")
+        bad = next((s for s in got if not is_integer(s)), None)
+        expect(bad is None, f"{what}: 원소는 정수(int)여야 합니다 (받은 원소 {type(bad).__name__})")
+        expect_equal([int(s) for s in got], expected, f"{what}: 기록되는 스텝 번호")

@@ -19,7 +19,9 @@ or the thread count changed, or a process-wide module hook registered, fails.
 
 ``check`` never raises for a student's mistake, so the notebook keeps running. When the
 environment variable ``AIOT_GRADE_LOG`` names a file, each verdict is also appended to it as
-one JSON line (used by ``make grade``).
+one JSON line (used by ``make progress``, a student's self-check; ``make grade`` never trusts
+what the student's process says: it records results with :mod:`aiotkit.probe` in a sandbox and
+judges them outside, see :mod:`aiotkit.grading`).
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ def load_checkers(notebook: str | None = None) -> None:
         return
     package = importlib.import_module("aiotkit.exercises")
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name != "core":
+        if info.name not in ("core", "public"):
             importlib.import_module(f"aiotkit.exercises.{info.name}")
 
 
@@ -363,7 +365,11 @@ def _student_codes(solution: Any) -> set[types.CodeType]:
 
 def _raised_by_stub(exc: BaseException, solution: Any) -> bool:
     """True when ``exc`` is a NotImplementedError raised in the student's own code."""
-    if not isinstance(exc, NotImplementedError) or exc.__traceback__ is None:
+    if not isinstance(exc, NotImplementedError):
+        return False
+    if getattr(exc, "_aiot_stub", False) is True:  # replayed by the grader's judge
+        return True
+    if exc.__traceback__ is None:
         return False
     tb = exc.__traceback__
     while tb.tb_next is not None:
@@ -509,9 +515,34 @@ def check(notebook: str, number: int, solution: Callable[..., Any]) -> None:
     """Check a student's solution and print a Korean verdict; never raises for wrong answers.
 
     Example: ``check("basics/01", 1, my_function)``
+
+    Under ``make grade`` (``$AIOT_PROBE_DIR`` set, in the sandbox) this only records what
+    ``solution`` returns on the grader's inputs (:mod:`aiotkit.probe`); the verdict is decided
+    outside. In the student release, which has no checker modules, the public check compares
+    with stored expected outputs (:mod:`aiotkit.exercises.public`).
     """
+    if os.environ.get("AIOT_PROBE_DIR"):
+        from aiotkit.probe import run_probe
+
+        recorded = run_probe(notebook, number, solution)
+        mark = "채점용 기록을 남겼습니다 (recorded for grading)" if recorded else "채점 대상 아님"
+        print(f"📝 [{notebook} 실습 {number}] {mark}")
+        return
+    if (notebook, number) not in _REGISTRY:
+        load_checkers(notebook)
+    if (notebook, number) not in _REGISTRY:
+        from aiotkit.exercises import public
+
+        if public.available(notebook):
+            result = public.public_check(notebook, number, solution)
+            _print_and_log(result, public.title(notebook, number))
+            return
     result = run_check(notebook, number, solution)
-    title = _REGISTRY[(notebook, number)].title
+    _print_and_log(result, _REGISTRY[(notebook, number)].title)
+
+
+def _print_and_log(result: CheckResult, title: str) -> None:
+    notebook, number = result.notebook, result.number
     if result.status == PASSED:
         print(f"{_ICONS[PASSED]} [{notebook} 실습 {number}] {title}: 통과 (passed)")
     elif result.status == CHECKER_ERROR:
@@ -520,6 +551,8 @@ def check(notebook: str, number: int, solution: Callable[..., Any]) -> None:
         print(
             f"{_ICONS[NOT_ATTEMPTED]} [{notebook} 실습 {number}] {title}: 아직 풀지 않음 (not attempted)"
         )
+    elif result.status == "unchecked":  # student release: no public data for this exercise
+        print(f"ℹ️ [{notebook} 실습 {number}] {title}: {result.message}")
     else:
         print(
             f"{_ICONS[FAILED]} [{notebook} 실습 {number}] {title}: 실패 (failed)\n   {result.message}"

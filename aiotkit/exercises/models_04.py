@@ -108,7 +108,7 @@ def _check_patchify(patchify) -> None:
         expect_unchanged(x, x_in, f"{what}: 입력 x")
         expect_shape(got, (batch, n_patches, channels * patch_len), what)
         expect_close(got, expected, what, atol=0.0, rtol=0.0)
-    # Conv1d(kernel_size=stride=patch_len)와 같은 계산인지 (6절의 패치 임베딩)
+    # Conv1d(kernel_size=stride=patch_len)와 같은 계산인지 (7절의 패치 임베딩)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(11)
         conv = torch.nn.Conv1d(6, 4, kernel_size=10, stride=10)

@@ -244,8 +244,96 @@ def new_run_dir_os(root, hparams):  # os.path and os.makedirs, returns a string
     return path
 
 
-REFERENCE = {1: read_scalar_series, 2: smooth, 3: new_run_dir}
+def recorded_steps(total_steps, *, wait, warmup, active, repeat=0, skip_first=0):
+    cycle = wait + warmup + active
+    steps = []
+    for step in range(skip_first, total_steps):
+        k = step - skip_first
+        if repeat and k // cycle >= repeat:
+            break
+        if k % cycle >= wait + warmup:
+            steps.append(step)
+    return steps
+
+
+def recorded_no_warmup(total_steps, *, wait, warmup, active, repeat=0, skip_first=0):
+    cycle = wait + active  # forgets the warm-up steps
+    return [
+        s
+        for s in range(skip_first, total_steps)
+        if (s - skip_first) % cycle >= wait and not (repeat and (s - skip_first) // cycle >= repeat)
+    ]
+
+
+def recorded_ignores_repeat(total_steps, *, wait, warmup, active, repeat=0, skip_first=0):
+    return recorded_steps(
+        total_steps, wait=wait, warmup=warmup, active=active, skip_first=skip_first
+    )
+
+
+def recorded_ignores_skip_first(total_steps, *, wait, warmup, active, repeat=0, skip_first=0):
+    return recorded_steps(total_steps, wait=wait, warmup=warmup, active=active, repeat=repeat)
+
+
+def recorded_includes_warmup(total_steps, *, wait, warmup, active, repeat=0, skip_first=0):
+    cycle = wait + warmup + active  # the warm-up steps are not in the results
+    return [
+        s
+        for s in range(skip_first, total_steps)
+        if (s - skip_first) % cycle >= wait and not (repeat and (s - skip_first) // cycle >= repeat)
+    ]
+
+
+def recorded_one_based(total_steps, *, wait, warmup, active, repeat=0, skip_first=0):
+    steps = recorded_steps(
+        total_steps, wait=wait, warmup=warmup, active=active, repeat=repeat, skip_first=skip_first
+    )
+    return [s + 1 for s in steps]  # counts steps from 1
+
+
+def recorded_first_cycle_only(total_steps, *, wait, warmup, active, repeat=0, skip_first=0):
+    start = skip_first + wait + warmup  # repeat=0 means "forever", not "once"
+    return list(range(start, min(start + active, total_steps)))
+
+
+def recorded_range(total_steps, *, wait, warmup, active, repeat=0, skip_first=0):
+    import itertools  # cycle by cycle with ranges
+
+    cycle = wait + warmup + active
+    cycles = range(repeat) if repeat else itertools.count()
+    steps = []
+    for c in cycles:
+        first = skip_first + c * cycle + wait + warmup
+        if first >= total_steps:
+            break
+        steps.extend(range(first, min(first + active, total_steps)))
+    return steps
+
+
+def recorded_state_machine(total_steps, *, wait, warmup, active, repeat=0, skip_first=0):
+    phases = ["none"] * wait + ["warmup"] * warmup + ["record"] * active  # one cycle
+    out, done_cycles, position = [], 0, 0
+    for step in range(total_steps):
+        if step < skip_first or (repeat and done_cycles >= repeat):
+            continue
+        if phases[position] == "record":
+            out.append(step)
+        position += 1
+        if position == len(phases):
+            position, done_cycles = 0, done_cycles + 1
+    return out
+
+
+REFERENCE = {1: read_scalar_series, 2: smooth, 3: new_run_dir, 4: recorded_steps}
 WRONG = {
+    4: [
+        recorded_no_warmup,
+        recorded_ignores_repeat,
+        recorded_ignores_skip_first,
+        recorded_includes_warmup,
+        recorded_one_based,
+        recorded_first_cycle_only,
+    ],
     1: [
         read_scalar_series_sampled,
         read_scalar_series_default_guidance,
@@ -274,4 +362,5 @@ ALTERNATIVES = {
     1: [read_scalar_series_constants, read_scalar_series_raw_files],
     2: [smooth_weights_sum, smooth_numpy],
     3: [new_run_dir_try_mkdir, new_run_dir_os],
+    4: [recorded_range, recorded_state_machine],
 }

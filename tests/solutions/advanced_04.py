@@ -3,6 +3,9 @@
 import math
 
 import torch
+import torch.distributed as dist
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DataLoader, DistributedSampler
 
 
 def sampler_indices(n, world_size, rank, *, shuffle=False, seed=0, epoch=0, drop_last=False):
@@ -22,13 +25,19 @@ def sampler_indices(n, world_size, rank, *, shuffle=False, seed=0, epoch=0, drop
     return indices[rank:total:world_size]
 
 
-def all_reduce_mean(per_rank_grads):
-    world_size = len(per_rank_grads)
-    mean = {
-        name: torch.stack([grads[name] for grads in per_rank_grads]).sum(0) / world_size
-        for name in per_rank_grads[0]
-    }
-    return [{name: t.clone() for name, t in mean.items()} for _ in range(world_size)]
+def train_ddp(model, dataset, loss_fn, *, epochs, batch_size, lr, seed, checkpoint_path):
+    ddp_model = DistributedDataParallel(model)
+    sampler = DistributedSampler(dataset, shuffle=True, seed=seed)
+    loader = DataLoader(dataset, batch_size=batch_size, sampler=sampler)
+    optimizer = torch.optim.SGD(ddp_model.parameters(), lr=lr)
+    for epoch in range(epochs):
+        sampler.set_epoch(epoch)
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss_fn(ddp_model(x), y).backward()
+            optimizer.step()
+    if dist.get_rank() == 0:
+        torch.save(model.state_dict(), checkpoint_path)
 
 
 def accumulated_grads(model, loss_fn, x, y, micro_batches):
@@ -100,55 +109,6 @@ def sampler_tensor(n, world_size, rank, *, shuffle=False, seed=0, epoch=0, drop_
     return order[rank::world_size]
 
 
-def all_reduce_sum(per_rank_grads):  # forgets to divide by the world size
-    total = {
-        name: torch.stack([grads[name] for grads in per_rank_grads]).sum(0)
-        for name in per_rank_grads[0]
-    }
-    return [dict(total) for _ in per_rank_grads]
-
-
-def all_reduce_in_place(per_rank_grads):  # right numbers, but overwrites the inputs
-    world_size = len(per_rank_grads)
-    for name in per_rank_grads[0]:
-        mean = torch.stack([grads[name] for grads in per_rank_grads]).mean(0)
-        for grads in per_rank_grads:
-            grads[name].copy_(mean)
-    return per_rank_grads[:world_size]
-
-
-def all_reduce_rank0_only(per_rank_grads):  # broadcast instead of all_reduce
-    return [{k: v.clone() for k, v in per_rank_grads[0].items()} for _ in per_rank_grads]
-
-
-def all_reduce_divides_by_tensors(per_rank_grads):  # divides by the number of tensors per rank
-    total = {
-        name: sum(grads[name] for grads in per_rank_grads) / len(per_rank_grads[0])
-        for name in per_rank_grads[0]
-    }
-    return [{k: v.clone() for k, v in total.items()} for _ in per_rank_grads]
-
-
-def all_reduce_rebinds_inputs(per_rank_grads):  # writes the mean into the caller's dicts
-    for name in per_rank_grads[0]:
-        mean = torch.stack([grads[name] for grads in per_rank_grads]).mean(0)
-        for grads in per_rank_grads:
-            grads[name] = mean.clone()
-    return per_rank_grads
-
-
-def all_reduce_float64(per_rank_grads):  # numbers through NumPy float64: dtype changes
-    import numpy as np
-
-    mean = {
-        name: torch.as_tensor(
-            np.mean([grads[name].numpy() for grads in per_rank_grads], axis=0, dtype=np.float64)
-        )
-        for name in per_rank_grads[0]
-    }
-    return [{k: v.clone() for k, v in mean.items()} for _ in per_rank_grads]
-
-
 def accumulated_no_scaling(model, loss_fn, x, y, micro_batches):  # sum of micro-batch means
     model.zero_grad()
     for xs, ys in zip(x.chunk(micro_batches), y.chunk(micro_batches), strict=True):
@@ -215,27 +175,6 @@ def sampler_per_rank_slice(n, world_size, rank, *, shuffle=False, seed=0, epoch=
     return padded[rank::world_size].tolist()
 
 
-def all_reduce_loop(per_rank_grads):  # plain loops, sum then divide
-    world_size = len(per_rank_grads)
-    mean = {}
-    for name in per_rank_grads[0]:
-        total = torch.zeros_like(per_rank_grads[0][name])
-        for grads in per_rank_grads:
-            total = total + grads[name]
-        mean[name] = total / world_size
-    return [{name: value.clone() for name, value in mean.items()} for _ in range(world_size)]
-
-
-def all_reduce_shared_mean(per_rank_grads):  # torch.mean over a stacked dim, one dict reused
-    import copy
-
-    mean = {
-        name: torch.mean(torch.stack([r[name] for r in per_rank_grads], dim=0), dim=0)
-        for name in per_rank_grads[0]
-    }
-    return [copy.copy(mean) for _ in per_rank_grads]
-
-
 def accumulated_autograd_grad(model, loss_fn, x, y, micro_batches):  # torch.autograd.grad sums
     names = [name for name, _ in model.named_parameters()]
     params = [p for _, p in model.named_parameters()]
@@ -257,7 +196,128 @@ def accumulated_chunk_sum_loss(model, loss_fn, x, y, micro_batches):  # chunk, s
     return {name: p.grad.detach().clone() for name, p in model.named_parameters()}
 
 
-REFERENCE = {1: sampler_indices, 2: all_reduce_mean, 3: accumulated_grads}
+def _train(
+    model,
+    dataset,
+    loss_fn,
+    epochs,
+    batch_size,
+    lr,
+    seed,
+    *,
+    wrap=True,
+    set_epoch=True,
+    distributed_sampler=True,
+):
+    ddp_model = DistributedDataParallel(model) if wrap else model
+    if distributed_sampler:
+        sampler = DistributedSampler(dataset, shuffle=True, seed=seed)
+        loader = DataLoader(dataset, batch_size=batch_size, sampler=sampler)
+    else:
+        sampler, loader = None, DataLoader(dataset, batch_size=batch_size, shuffle=True)
+    optimizer = torch.optim.SGD(ddp_model.parameters(), lr=lr)
+    for epoch in range(epochs):
+        if set_epoch and sampler is not None:
+            sampler.set_epoch(epoch)
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss_fn(ddp_model(x), y).backward()
+            optimizer.step()
+    return ddp_model
+
+
+def ddp_no_set_epoch(model, dataset, loss_fn, *, epochs, batch_size, lr, seed, checkpoint_path):
+    _train(model, dataset, loss_fn, epochs, batch_size, lr, seed, set_epoch=False)
+    if dist.get_rank() == 0:
+        torch.save(model.state_dict(), checkpoint_path)
+
+
+def ddp_every_rank_saves(model, dataset, loss_fn, *, epochs, batch_size, lr, seed, checkpoint_path):
+    _train(model, dataset, loss_fn, epochs, batch_size, lr, seed)
+    torch.save(model.state_dict(), checkpoint_path)  # no rank check: every rank writes
+
+
+def ddp_no_wrap(model, dataset, loss_fn, *, epochs, batch_size, lr, seed, checkpoint_path):
+    _train(model, dataset, loss_fn, epochs, batch_size, lr, seed, wrap=False)  # no averaging
+    if dist.get_rank() == 0:
+        torch.save(model.state_dict(), checkpoint_path)
+
+
+def ddp_saves_wrapped_keys(
+    model, dataset, loss_fn, *, epochs, batch_size, lr, seed, checkpoint_path
+):
+    ddp_model = _train(model, dataset, loss_fn, epochs, batch_size, lr, seed)
+    if dist.get_rank() == 0:
+        torch.save(ddp_model.state_dict(), checkpoint_path)  # keys start with "module."
+
+
+def ddp_shuffle_loader(model, dataset, loss_fn, *, epochs, batch_size, lr, seed, checkpoint_path):
+    torch.manual_seed(seed)  # every rank reads the whole data set in the same order
+    _train(model, dataset, loss_fn, epochs, batch_size, lr, seed, distributed_sampler=False)
+    if dist.get_rank() == 0:
+        torch.save(model.state_dict(), checkpoint_path)
+
+
+def ddp_saves_before_training(
+    model, dataset, loss_fn, *, epochs, batch_size, lr, seed, checkpoint_path
+):
+    if dist.get_rank() == 0:
+        torch.save(model.state_dict(), checkpoint_path)  # the initial weights
+    _train(model, dataset, loss_fn, epochs, batch_size, lr, seed)
+
+
+def ddp_barrier_rank0_only(
+    model, dataset, loss_fn, *, epochs, batch_size, lr, seed, checkpoint_path
+):
+    _train(model, dataset, loss_fn, epochs, batch_size, lr, seed)
+    if dist.get_rank() == 0:
+        torch.save(model.state_dict(), checkpoint_path)
+        dist.barrier()  # only rank 0 waits: a deadlock
+
+
+def ddp_module_state_barrier(
+    model, dataset, loss_fn, *, epochs, batch_size, lr, seed, checkpoint_path
+):
+    ddp = DistributedDataParallel(model)  # saves ddp.module's weights, then everyone waits
+    sampler = DistributedSampler(
+        dataset, num_replicas=dist.get_world_size(), rank=dist.get_rank(), shuffle=True, seed=seed
+    )
+    loader = DataLoader(dataset, batch_size=batch_size, sampler=sampler, shuffle=False)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    for epoch in range(epochs):
+        sampler.set_epoch(epoch)
+        batches = iter(loader)
+        for x, y in batches:
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(ddp(x), y)
+            loss.backward()
+            optimizer.step()
+    if dist.get_rank() == 0:
+        state = {name: value.detach().clone() for name, value in ddp.module.state_dict().items()}
+        torch.save(state, checkpoint_path)
+    dist.barrier()
+
+
+def ddp_rank_from_group(model, dataset, loss_fn, *, epochs, batch_size, lr, seed, checkpoint_path):
+    import io  # writes the bytes itself; rank from the default group's object
+
+    wrapped = DistributedDataParallel(model)
+    sampler = DistributedSampler(dataset, seed=seed)  # shuffle=True is the default
+    optimizer = torch.optim.SGD(wrapped.parameters(), lr=lr)
+    for epoch in range(epochs):
+        sampler.set_epoch(epoch)
+        for x, y in DataLoader(dataset, batch_size=batch_size, sampler=sampler):
+            wrapped.zero_grad()
+            loss_fn(wrapped(x), y).backward()
+            optimizer.step()
+    if dist.get_rank(group=dist.group.WORLD) == 0:
+        buffer = io.BytesIO()
+        torch.save(wrapped.module.state_dict(), buffer)
+        with open(checkpoint_path, "wb") as handle:
+            handle.write(buffer.getvalue())
+
+
+REFERENCE = {1: sampler_indices, 2: train_ddp, 3: accumulated_grads}
 WRONG = {
     1: [
         sampler_contiguous,
@@ -268,12 +328,13 @@ WRONG = {
         sampler_tensor,
     ],
     2: [
-        all_reduce_sum,
-        all_reduce_in_place,
-        all_reduce_rank0_only,
-        all_reduce_divides_by_tensors,
-        all_reduce_rebinds_inputs,
-        all_reduce_float64,
+        ddp_no_set_epoch,
+        ddp_every_rank_saves,
+        ddp_no_wrap,
+        ddp_saves_wrapped_keys,
+        ddp_shuffle_loader,
+        ddp_saves_before_training,
+        ddp_barrier_rank0_only,
     ],
     3: [
         accumulated_no_scaling,
@@ -286,6 +347,6 @@ WRONG = {
 }
 ALTERNATIVES = {
     1: [sampler_modular, sampler_per_rank_slice],
-    2: [all_reduce_loop, all_reduce_shared_mean],
+    2: [ddp_module_state_barrier, ddp_rank_from_group],
     3: [accumulated_autograd_grad, accumulated_chunk_sum_loss],
 }
