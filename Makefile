@@ -115,7 +115,7 @@ solutions: $(SETUP)  ## 풀이가 채워진 노트북을 실행해 artifacts/sol
 site: $(SETUP)  ## 강의 사이트: 저장된 출력 그대로, 네트워크 없이 → build/site (README가 첫 쪽)
 	$(PY) -m aiotkit.site build
 
-site-serve: $(SETUP)  ## 사이트를 http://127.0.0.1:8000 에서 보기 (PORT=로 바꿈)
+site-serve: $(SETUP)  ## 사이트 보기: http://127.0.0.1:8000 (PORT=로 바꿈)
 	$(PY) -m aiotkit.site serve --port $(or $(PORT),8000)
 
 tensorboard: $(SETUP)  ## TensorBoard (LOGDIR=artifacts 기본; 노트북의 로그는 artifacts/<노트북>/runs)

@@ -50,6 +50,16 @@ def get_device(prefer: str | None = None) -> torch.device:
     return torch.device(requested)
 
 
+def float64_device(device: torch.device | str) -> torch.device:
+    """The device for float64 work: ``device`` itself, except the CPU when it is Apple's MPS.
+
+    MPS has no float64; the cells that check an implementation against a reference in float64
+    run those checks on the CPU there, on purpose.
+    """
+    dev = torch.device(device)
+    return torch.device("cpu") if dev.type == "mps" else dev
+
+
 def _mps_available() -> bool:
     backend = getattr(torch.backends, "mps", None)
     return bool(backend is not None and backend.is_available())

@@ -84,3 +84,11 @@ def test_unknown_device_lists_mps(monkeypatch):
     monkeypatch.setenv("AIOT_DEVICE", "metal")
     with pytest.raises(ValueError, match="mps"):
         get_device()
+
+
+def test_float64_device_pins_cpu_only_for_mps():
+    from aiotkit.device import float64_device
+
+    assert float64_device("mps") == torch.device("cpu")
+    assert float64_device(torch.device("cpu")) == torch.device("cpu")
+    assert float64_device("cuda") == torch.device("cuda")

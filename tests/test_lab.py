@@ -41,10 +41,8 @@ const prompts = [...nb.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].ma
 const text = nb.innerText;
 return {
   prompts: prompts,
-  widgetViews: nb.querySelectorAll(
-    '[data-mime-type="application/vnd.jupyter.widget-view+json"]').length,
-  progress: nb.querySelectorAll(
-    '[data-mime-type="application/vnd.jupyter.widget-view+json"] .widget-progress').length,
+  widgetViews: nb.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length,
+  progress: nb.querySelectorAll('.jp-OutputArea-output .widget-hprogress').length,
   widgetErrors: text,
   errors: [...nb.querySelectorAll('[data-mime-type="application/vnd.jupyter.error"]')].map(
     e => e.innerText.slice(0, 2000)),
@@ -231,7 +229,8 @@ def test_basics_04_runs_in_jupyterlab(lab_server):
                 done = state["prompts"] and all(
                     p.strip("[]:").strip().isdigit() for p in state["prompts"]
                 )
-                if done or state["errors"]:
+                traceback = any("Traceback" in e for e in state["stderr"])
+                if done or state["errors"] or traceback:
                     break
             time.sleep(0.2)
         elapsed = time.monotonic() - started
