@@ -24,7 +24,7 @@ endif
 
 BOOTSTRAP_PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help setup lab test test-latest versions unit notebooks execute lint format grade progress site site-serve tensorboard clean python-versions
+.PHONY: help setup lab test test-latest versions unit notebooks execute lint format grade progress release solutions site site-serve tensorboard clean clean-all python-versions
 
 help:  ## 이 도움말
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'

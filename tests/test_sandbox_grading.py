@@ -120,7 +120,7 @@ def test_hostile_class_is_graded_in_the_sandbox(tmp_path, monkeypatch, capsys):
                 "--feedback",
                 str(feedback),
                 "--timeout",
-                "150",
+                "90",
             ]
         )
     finally:
