@@ -54,7 +54,7 @@ $(LATEST_STAMP): requirements-latest.txt pyproject.toml
 	@touch $(LATEST_STAMP)
 
 versions:  ## 두 환경(.venv, .venv-latest)의 핵심 패키지 버전
-	@for py in $(PY) $(LATEST_PY); do test -x $$py || continue; echo "== $$py"; \
+	@for py in $(sort $(PY) $(LATEST_PY)); do test -x $$py || continue; echo "== $$py"; \
 	  $$py -m pip list --format=freeze 2>/dev/null | grep -iE '^($(subst $(eval) ,|,$(STACK_PACKAGES)))==' ; \
 	  $$py -c 'import platform; print("python==" + platform.python_version())'; done
 
