@@ -257,24 +257,34 @@ class Recorder:
         self.problem: str | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from aiotkit.probe import Unencodable, encode
+        from aiotkit.probe import Unencodable, encode, rng_state, snapshot
 
         try:
             call = {
                 "args": encode(list(args), callables=True),
                 "kwargs": encode(kwargs, callables=True),
+                "rng": rng_state(),
+                "tmp": snapshot(_TMPBASE[-1] if _TMPBASE else None),
             }
         except Unencodable as exc:
             self.problem = f"인자가 평범한 데이터가 아닙니다 ({exc})"
             call = None
-        result = self.__wrapped__(*args, **kwargs)
-        if call is not None and self.keep_results:
-            try:
-                call["result"] = encode(result)
-            except Unencodable as exc:
-                self.problem = f"결과가 평범한 데이터가 아닙니다 ({exc})"
         if call is not None:
-            self.calls.append(call)
+            self.calls.append(call)  # before the call: a call that raises is a request too
+        try:
+            result = self.__wrapped__(*args, **kwargs)
+        except Exception as exc:
+            if call is not None:
+                call["rng_after"] = rng_state()
+                call["raises"] = type(exc).__name__
+            raise
+        if call is not None:
+            call["rng_after"] = rng_state()
+            if self.keep_results:
+                try:
+                    call["result"] = encode(result)
+                except Unencodable as exc:
+                    self.problem = f"결과가 평범한 데이터가 아닙니다 ({exc})"
         return result
 
 
@@ -311,14 +321,38 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def _close(a: Any, b: Any) -> bool:
+    """Floating-point tensors within a rounding error (1e-5 relative), everything else exact."""
+    import torch
+
+    if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)):
+        return False
+    if a.dtype != b.dtype or a.shape != b.shape or not a.is_floating_point():
+        return False
+    return bool(torch.allclose(a, b, rtol=1e-5, atol=1e-7, equal_nan=True))
+
+
 def _same_call(a: Any, b: Any) -> bool:
     """Like :func:`_same`, but shipped functions only need the same code (their closures hold
-    the checker's own bookkeeping, e.g. a list of calls)."""
+    the checker's own bookkeeping, e.g. a list of calls), and floating-point tensors may differ
+    by rounding: a correct answer that rounds differently from the reference leaves the
+    checker's next inputs a few ulp away from the recorded ones."""
     if isinstance(a, tuple) and a and a[0] == "fn":
         return isinstance(b, tuple) and len(b) == len(a) and b[0] == "fn" and a[1] == b[1]
+    if _close(a, b):
+        return True
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
         return len(a) == len(b) and all(_same_call(x, y) for x, y in zip(a, b, strict=True))
     return _same(a, b)
+
+
+def _first_difference(a: Any, b: Any, where: str = "") -> str:
+    """Where two encodings first differ (for debugging the grader)."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if not _same_call(x, y):
+                return _first_difference(x, y, f"{where}/{i}")
+    return f"{where}: {str(a)[:200]} != {str(b)[:200]}"
 
 
 _BUILTIN_ERRORS = {
@@ -328,17 +362,43 @@ _BUILTIN_ERRORS = {
 }
 
 
+def _mutable(value: Any) -> bool:
+    """Whether :func:`_apply` changes ``value`` in place (else the holder is re-bound)."""
+    import numpy as np
+    import torch
+
+    kinds = (torch.Tensor, np.ndarray, list, dict, torch.nn.Module, torch.optim.Optimizer)
+    return isinstance(value, kinds) or type(value).__module__.startswith("aiotkit.")
+
+
 def _apply(original: Any, after: Any) -> None:
     """Make the checker's argument look like the student's after the call (in-place changes)."""
     import numpy as np
     import torch
 
-    if isinstance(original, torch.Tensor) and isinstance(after, torch.Tensor):
-        with torch.no_grad():
-            if original.shape == after.shape and original.dtype == after.dtype:
-                original.copy_(after)
+    from aiotkit.probe import RecordedObject
+
+    if isinstance(original, torch.nn.Module) and isinstance(after, torch.nn.Module):
+        _apply_module(original, after)
+    elif isinstance(original, torch.optim.Optimizer) and isinstance(after, torch.optim.Optimizer):
+        _apply_optimizer(original, after)
+    elif isinstance(after, RecordedObject) and hasattr(original, "__dict__"):
+        for name, value in after.items():
+            mine = original.__dict__.get(name)
+            if _mutable(mine):
+                _apply(mine, value)
             else:
-                original.data = after.detach().to(original.device)
+                original.__dict__[name] = value
+    elif isinstance(original, torch._C.Generator) and isinstance(after, torch._C.Generator):
+        original.set_state(after.get_state())
+    elif isinstance(original, torch.Tensor) and isinstance(after, torch.Tensor):
+        same = original.shape == after.shape and original.dtype == after.dtype
+        if not (same and torch.equal(original.detach().cpu(), after.detach())):
+            with torch.no_grad():  # only a real change: a copy would bump the version counter
+                if same:
+                    original.copy_(after)
+                else:
+                    original.data = after.detach().to(original.device)
         if original.is_leaf:
             if after.requires_grad != original.requires_grad and (
                 original.is_floating_point() or not after.requires_grad
@@ -350,8 +410,11 @@ def _apply(original: Any, after: Any) -> None:
             original[...] = after
     elif isinstance(original, list) and isinstance(after, list):
         if len(original) == len(after):
-            for o, a in zip(original, after, strict=True):
-                _apply(o, a)
+            for i, (o, a) in enumerate(zip(original, after, strict=True)):
+                if _mutable(o):
+                    _apply(o, a)
+                else:
+                    original[i] = a
         else:
             original[:] = after
     elif isinstance(original, tuple) and isinstance(after, tuple) and len(original) == len(after):
@@ -367,6 +430,117 @@ def _apply(original: Any, after: Any) -> None:
         else:
             original.clear()
             original.update(after)
+
+
+def _apply_tensor_slot(slots: dict, name: str, after: Any, parameter: bool) -> None:
+    """Make ``slots[name]`` (a module's parameter or buffer) hold ``after``'s value and grad."""
+    import torch
+
+    original = slots.get(name)
+    if after is None or original is None or original.shape != after.shape:
+        slots[name] = (
+            after
+            if after is None or not parameter
+            else torch.nn.Parameter(after.detach(), requires_grad=after.requires_grad)
+        )
+        if parameter and after is not None:
+            slots[name].grad = after.grad
+        return
+    _apply(original, after)
+
+
+def _apply_module(original: Any, after: Any) -> None:
+    """Copy a module's state after the student's call (parameters, grads, buffers, training
+    flags, plain attributes, hooks, children) into the checker's module."""
+    for name, value in after.__dict__.items():
+        if name not in ("_parameters", "_buffers", "_modules", "_non_persistent_buffers_set"):
+            if "hook" in name and isinstance(value, dict):
+                if len(value) != len(original.__dict__.get(name, {})):
+                    original.__dict__[name] = value
+            elif name != "_flat_weights":
+                original.__dict__[name] = value
+    for slots, new, parameter in (
+        (original._parameters, after._parameters, True),
+        (original._buffers, after._buffers, False),
+    ):
+        for name in [n for n in slots if n not in new]:
+            del slots[name]
+        for name, value in new.items():
+            _apply_tensor_slot(slots, name, value, parameter)
+    original._non_persistent_buffers_set = set(after._non_persistent_buffers_set)
+    for name in [n for n in original._modules if n not in after._modules]:
+        del original._modules[name]
+    for name, child in after._modules.items():
+        mine = original._modules.get(name)
+        if (
+            mine is None
+            or child is None
+            or type(child) is not type(mine)
+            and type(child).__module__ != "torch.nn.modules.module"
+        ):
+            original._modules[name] = child
+        else:
+            _apply_module(mine, child)
+    if hasattr(original, "_init_flat_weights"):
+        original._init_flat_weights()
+
+
+def _apply_optimizer(original: Any, after: Any) -> None:
+    """Copy an optimizer's hyper-parameters and state after the student's call."""
+    mine = [p for group in original.param_groups for p in group["params"]]
+    theirs = [p for group in after.param_groups for p in group["params"]]
+    if len(mine) != len(theirs) or len(original.param_groups) != len(after.param_groups):
+        return
+    for group, new in zip(original.param_groups, after.param_groups, strict=True):
+        group.update({k: v for k, v in new.items() if k != "params"})
+    position = {id(p): i for i, p in enumerate(theirs)}
+    original.state.clear()
+    for param, held in after.state.items():
+        if id(param) in position:
+            original.state[mine[position[id(param)]]] = held
+
+
+def _connect(result: Any, jacobians: Any, inputs: list) -> Any:
+    """Give a replayed tensor the student's gradient: ``result`` plus ``J·(x − x.detach())`` for
+    each input ``x`` (zero in value, Jacobian ``J`` in backward), from the transcript."""
+    import torch
+
+    if not isinstance(jacobians, list) or not isinstance(result, torch.Tensor):
+        return result
+    if len(jacobians) != len(inputs) or not result.is_floating_point():
+        return result
+    out = result.detach()
+    for jacobian, tensor in zip(jacobians, inputs, strict=True):
+        if not isinstance(jacobian, torch.Tensor):
+            continue
+        if jacobian.shape != (result.numel(), tensor.numel()):
+            return result
+        delta = (tensor - tensor.detach()).reshape(-1).to(jacobian.dtype)
+        out = out + (jacobian @ delta).reshape(result.shape).to(result.dtype)
+    return out
+
+
+def _untouched(after: Any, request: dict) -> tuple[set[int], set[Any]]:
+    """The positional indices and keyword names whose encoding after the student's call equals
+    the requested one (the student's function did not change them)."""
+    try:
+        (_, [(_, args_after), (_, kwargs_after)]) = after
+        (_, args_asked), (_, kwargs_asked) = request["args"], request["kwargs"]
+        same = {
+            i for i, (x, y) in enumerate(zip(args_after, args_asked, strict=False)) if _same(x, y)
+        }
+        asked = {k[1] if isinstance(k, tuple) and len(k) == 2 else k: v for k, v in kwargs_asked}
+        same_kw = {
+            key[1]
+            for key, value in kwargs_after
+            if isinstance(key, tuple)
+            and len(key) == 2
+            and key[1] in asked
+            and _same(value, asked[key[1]])
+        }
+        return same, same_kw
+    except (TypeError, ValueError, KeyError):
+        return set(), set()
 
 
 class Replayer:
@@ -387,7 +561,17 @@ class Replayer:
         return _ReplayStop(why)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from aiotkit.probe import Unencodable, callables_in, decode, encode
+        from aiotkit.probe import (
+            _ARGTARGETS,
+            Unencodable,
+            arg_objects,
+            callables_in,
+            decode,
+            encode,
+            grad_leaves,
+            restore,
+            set_rng_state,
+        )
 
         index = self.count
         self.count += 1
@@ -399,6 +583,8 @@ class Replayer:
             raise self._stop(f"인자를 기록할 수 없습니다 ({exc})") from None
         request = self.requests[index]
         if not _same_call(asked, [request["args"], request["kwargs"]]):
+            if os.environ.get("AIOT_DEBUG_REPLAY"):
+                print("REPLAY DIFF", _first_difference(asked, [request["args"], request["kwargs"]]))
             raise self._stop(f"{index + 1}번째 호출의 인자가 요청과 다릅니다")
         record = self.calls[index]
         try:
@@ -408,8 +594,13 @@ class Replayer:
                 with contextlib.suppress(Exception):
                     functions[position](*cb_args, **cb_kwargs)
             after_args, after_kwargs = decode(record["after"])
-            _apply(list(args), after_args)
-            _apply(kwargs, after_kwargs)
+            same_args, same_kwargs = _untouched(record["after"], request)
+            for position, (original, after) in enumerate(zip(args, after_args, strict=False)):
+                if position not in same_args:  # left as requested: nothing to replay
+                    _apply(original, after)
+            for name in kwargs:
+                if name not in same_kwargs and name in after_kwargs:
+                    _apply(kwargs[name], after_kwargs[name])
             self.changed += [_clean(c) for c in record["changed"]][:5]
         except _ReplayStop:
             raise
@@ -428,42 +619,76 @@ class Replayer:
                 error._aiot_stub = True  # type: ignore[attr-defined]
             raise error
         try:
-            return decode(record["result"])
-        except Exception:  # noqa: BLE001
+            _ARGTARGETS.append(arg_objects([list(args), kwargs]))
+            try:
+                result = decode(record["result"])
+            finally:
+                _ARGTARGETS.pop()
+            if "rng_after" in request:  # the checker goes on from the state it recorded
+                set_rng_state(request["rng_after"])
+            if _TMPBASE:  # the files the student's call left in the checker's folder
+                restore(_TMPBASE[-1], record.get("tmp", []))
+        except Exception as exc:  # noqa: BLE001
+            if os.environ.get("AIOT_DEBUG_REPLAY"):
+                print("REPLAY RESULT", type(exc).__name__, exc)
             raise self._stop("반환값 기록이 잘못되었습니다") from None
+        return _connect(result, record.get("jacobians"), grad_leaves([list(args), kwargs]))
+
+
+_TMPBASE: list[str] = []
+
+
+def tmp_base() -> Path:
+    """The folder where checkers' temporary files go while grading (one per grader process)."""
+    return Path(tempfile.gettempdir()) / f"aiot_check_{os.getpid()}"
+
+
+class _Names:
+    """Temporary names t1, t2, … (instead of random ones) while a checker runs."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __iter__(self) -> _Names:
+        return self
+
+    def __next__(self) -> str:
+        self.count += 1
+        return f"t{self.count}"
 
 
 @contextlib.contextmanager
-def salted_seeds(salt: int) -> Iterator[None]:
-    """While active, ``torch.Generator().manual_seed(s)`` and ``torch.manual_seed(s)`` seed with
-    ``s + salt``: the checkers' inputs change with each grading run (salt 0: as written)."""
-    import torch
-
-    if not salt:
-        yield
-        return
-    original_generator, original_seed = torch.Generator, torch.manual_seed
-
-    class SaltedGenerator(original_generator):  # type: ignore[misc, valid-type]
-        def manual_seed(self, seed: int):  # noqa: D102
-            return super().manual_seed(int(seed) + salt)
-
-    torch.Generator = SaltedGenerator  # type: ignore[misc]
-    torch.manual_seed = lambda seed: original_seed(int(seed) + salt)  # type: ignore[assignment]
+def fixed_tempdirs() -> Iterator[None]:
+    """While a checker runs for grading (recording or judging), its temporary files get the same
+    names each time, in a fresh folder of this process: a path that the checker passes to the
+    student's function is then the same string when the judge replays the call (the sandbox
+    recreates it in its own /tmp)."""
+    base = tmp_base()
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(mode=0o700)
+    _TMPBASE.append(str(base))
+    saved = tempfile.tempdir, tempfile._name_sequence  # type: ignore[attr-defined]
+    tempfile.tempdir, tempfile._name_sequence = str(base), _Names()  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        torch.Generator = original_generator  # type: ignore[misc]
-        torch.manual_seed = original_seed
+        tempfile.tempdir, tempfile._name_sequence = saved  # type: ignore[attr-defined]
+        _TMPBASE.pop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def make_requests(key: str, numbers: list[int], salt: int) -> dict[int, dict | str]:
     """For each exercise: ``{"notebook", "number", "salt", "calls"}`` or why there is none."""
-    from aiotkit.exercises.core import run_check
+    from aiotkit.exercises.core import _REGISTRY, run_check
+    from aiotkit.probe import salted_seeds
     from aiotkit.release import reference
 
     out: dict[int, dict | str] = {}
     for number in numbers:
+        checker = _REGISTRY.get((key, number))
+        if checker is not None and checker.not_replayable:
+            out[number] = f"채점기 밖에서 판정할 수 없는 실습입니다: {checker.not_replayable}"
+            continue
         ref = reference(key, number)
         if ref is None:
             out[number] = "참고 답안(tests/solutions)이 없어 채점 입력을 만들 수 없습니다"
@@ -471,7 +696,7 @@ def make_requests(key: str, numbers: list[int], salt: int) -> dict[int, dict | s
         used = salt
         for used in (salt, 0) if salt else (0,):
             recorder = Recorder(ref)
-            with salted_seeds(used):
+            with salted_seeds(used), fixed_tempdirs():
                 result = run_check(key, number, recorder)
             if result.passed and recorder.problem is None:
                 break
@@ -480,7 +705,13 @@ def make_requests(key: str, numbers: list[int], salt: int) -> dict[int, dict | s
         elif recorder.problem is not None:
             out[number] = f"채점기 밖에서 판정할 수 없는 실습입니다: {recorder.problem}"
         else:
-            out[number] = {"notebook": key, "number": number, "salt": used, "calls": recorder.calls}
+            out[number] = {
+                "notebook": key,
+                "number": number,
+                "salt": used,
+                "tmpbase": str(tmp_base()),
+                "calls": recorder.calls,
+            }
     return out
 
 
@@ -520,12 +751,13 @@ def _load_transcript(path: Path, key: str, number: int) -> tuple[list[dict] | No
 def judge(key: str, number: int, request: dict, calls: list[dict], source: Any) -> tuple[str, str]:
     """Run the real checker with a :class:`Replayer`; return (verdict, message)."""
     from aiotkit.exercises.core import PASSED, run_check
+    from aiotkit.probe import salted_seeds
 
     if source is None:
         return "unverified", "노트북 소스에서 함수 정의(def)를 찾지 못해 규칙을 확인할 수 없습니다"
     replayer = Replayer(request["calls"], calls, source)
     try:
-        with salted_seeds(request["salt"]):
+        with salted_seeds(request["salt"]), fixed_tempdirs():
             result = run_check(key, number, replayer)
     except _ReplayStop:
         result = None

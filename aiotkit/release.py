@@ -65,23 +65,58 @@ def public_data(key: str, root: Path | None = None) -> dict:
     """Record each checker's calls on the reference answer: ``{number: {title, calls}}`` where
     a call is ``{"args", "kwargs", "result"}`` (encoded plain data). Exercises whose calls are not
     plain data are left out (their public check then says so)."""
-    from aiotkit.exercises.core import _REGISTRY, load_checkers, run_check
-    from aiotkit.grading import Recorder
+    from aiotkit.exercises.core import _REGISTRY, _module_name, load_checkers, run_check
+    from aiotkit.grading import Recorder, fixed_tempdirs, tmp_base
 
     load_checkers(key)
+    checkers = sys.modules[_module_name(key)]
     data: dict = {}
     for (notebook, number), checker in sorted(_REGISTRY.items()):
         if notebook != key:
             continue
         ref = reference(key, number, root)
-        entry = {"title": checker.title, "calls": None}
+        entry = {"title": checker.title, "calls": None, "rules": [], "tmpbase": None}
         if ref is not None:
             recorder = Recorder(ref, keep_results=True)
-            result = run_check(key, number, recorder)
+            rules: list = []
+            original = getattr(checkers, "expect_not_using", None)
+
+            def remember(solution, forbidden, rule, _original=original, _rules=rules):
+                _rules.append((dict(forbidden), rule))
+                return _original(solution, forbidden, rule)
+
+            if original is not None:
+                checkers.expect_not_using = remember
+            try:
+                with fixed_tempdirs():
+                    result = run_check(key, number, recorder)
+            finally:
+                if original is not None:
+                    checkers.expect_not_using = original
             if result.passed and recorder.problem is None:
-                entry["calls"] = recorder.calls
+                entry.update(calls=recorder.calls, rules=rules, tmpbase=str(tmp_base()))
+                if not _public_check_holds(key, number, entry, root):
+                    entry["calls"] = None  # comparing outputs cannot judge this one: rules only
         data[number] = entry
     return data
+
+
+def _public_check_holds(key: str, number: int, entry: dict, root: Path | None) -> bool:
+    """A public check is offered only where comparing outputs with the reference's accepts
+    every known correct answer (the reference and tests/solutions' alternatives) and rejects at
+    least one known wrong answer: functions that are meant to change their inputs, or whose
+    correct results differ in form, or whose mistakes do not show in the output, get none."""
+    from aiotkit.exercises.public import public_check
+
+    module = _solutions_module(key, root or project_root())
+    answers = [reference(key, number, root), *getattr(module, "ALTERNATIVES", {}).get(number, [])]
+    wrong = getattr(module, "WRONG", {}).get(number, [])
+    return all(
+        public_check(key, number, answer, entry=entry).status == "passed" for answer in answers
+    ) and (
+        not wrong
+        or any(public_check(key, number, w, entry=entry).status == "failed" for w in wrong)
+    )
 
 
 def build_release(dest: Path, root: Path | None = None, only: set[str] | None = None) -> Path:

@@ -111,7 +111,7 @@ def bwrap_command(
         if os.path.exists(f"/etc/{name}"):
             cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     cmd += ["--proc", "/proc", "--dev", "/dev"]
-    cmd += ["--size", str(limits.tmpfs), "--tmpfs", "/tmp"]
+    cmd += ["--size", str(limits.tmpfs), "--perms", "1777", "--tmpfs", "/tmp"]
     made: set[str] = {"/tmp", "/usr", "/proc", "/dev"}  # mounted: folders inside exist
     dirs: set[str] = set()
 

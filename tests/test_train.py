@@ -48,10 +48,11 @@ def test_fit_learns_and_records_history(tmp_path):
     assert result["loss"] == pytest.approx(min(history.val_loss), rel=1e-5)
 
 
-def test_fit_early_stopping():
+def _fit_that_stalls(**fit_kwargs):
+    """Fit with lr=0: the validation loss never improves, so patience=3 stops after epoch 4."""
     seed_everything(0)
     model = nn.Linear(2, 2)
-    history = fit(
+    return fit(
         model,
         _toy(),
         _toy(seed=1),
@@ -60,8 +61,12 @@ def test_fit_early_stopping():
         epochs=50,
         device="cpu",
         patience=3,
-        progress=False,
+        **fit_kwargs,
     )
+
+
+def test_fit_early_stopping():
+    history = _fit_that_stalls(progress=False)
     assert history.stopped_early and history.epochs == 4 and history.best_epoch == 1
 
 
@@ -77,18 +82,7 @@ def test_fit_early_stop_leaves_a_finished_bar(monkeypatch):
         return bar
 
     monkeypatch.setattr("aiotkit.train.tqdm", recording_tqdm)
-    seed_everything(0)
-    model = nn.Linear(2, 2)
-    history = fit(
-        model,
-        _toy(),
-        _toy(seed=1),
-        loss_fn=nn.CrossEntropyLoss(),
-        optimizer=torch.optim.SGD(model.parameters(), lr=0.0),
-        epochs=50,
-        device="cpu",
-        patience=3,
-    )
+    history = _fit_that_stalls()  # progress bar on (the default)
     assert history.stopped_early and history.epochs == 4
     (bar,) = bars
     assert bar.n == bar.total == 4  # (close() sets disable; a disabled bar has no container)

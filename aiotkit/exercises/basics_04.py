@@ -100,21 +100,21 @@ class _SGD:
             elif p.grad is not None:
                 p.grad.zero_()
 
-    @torch.no_grad()
     def step(self) -> None:
         self.steps += 1
-        for i, p in enumerate(self.params):
-            if p.grad is None:
-                continue
-            direction = p.grad
-            if self.momentum:
-                buffer = self.buffers[i]
-                if buffer is None:
-                    buffer = direction.clone()
-                else:
-                    buffer.mul_(self.momentum).add_(direction)
-                self.buffers[i] = direction = buffer
-            p.add_(direction, alpha=-self.lr)
+        with torch.no_grad():
+            for i, p in enumerate(self.params):
+                if p.grad is None:
+                    continue
+                direction = p.grad
+                if self.momentum:
+                    buffer = self.buffers[i]
+                    if buffer is None:
+                        buffer = direction.clone()
+                    else:
+                        buffer.mul_(self.momentum).add_(direction)
+                    self.buffers[i] = direction = buffer
+                p.add_(direction, alpha=-self.lr)
 
 
 def _accumulate_reference(model, loader, loss_fn, optimizer, accum_steps) -> float:

@@ -77,6 +77,7 @@ class Checker:
     number: int
     title: str
     func: Callable[[Callable[..., Any]], None]
+    not_replayable: str = ""  # why grading cannot judge it outside the sandbox ("" if it can)
 
 
 @dataclass(frozen=True)
@@ -94,14 +95,18 @@ class CheckResult:
 _REGISTRY: dict[tuple[str, int], Checker] = {}
 
 
-def register(notebook: str, number: int, title: str) -> Callable:
-    """Decorator: register ``func(student_callable)`` as the checker of one exercise."""
+def register(notebook: str, number: int, title: str, *, not_replayable: str = "") -> Callable:
+    """Decorator: register ``func(student_callable)`` as the checker of one exercise.
+
+    ``not_replayable`` says (in Korean) why ``make grade`` cannot judge this exercise from a
+    sandbox transcript (e.g. it needs real processes talking over the network); such exercises
+    are graded ``unverified``."""
 
     def decorator(func: Callable[[Callable[..., Any]], None]) -> Callable:
         key = (notebook, number)
         if key in _REGISTRY:
             raise ValueError(f"checker {notebook} #{number} is registered twice")
-        _REGISTRY[key] = Checker(notebook, number, title, func)
+        _REGISTRY[key] = Checker(notebook, number, title, func, not_replayable)
         return func
 
     return decorator

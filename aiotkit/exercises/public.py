@@ -23,10 +23,12 @@ from aiotkit.exercises.core import (
     FAILED,
     NOT_ATTEMPTED,
     PASSED,
+    CheckFailed,
     CheckResult,
     _GlobalStateGuard,
     _raised_by_stub,
     _student_line,
+    expect_not_using,
 )
 
 __all__ = ["UNCHECKED", "available", "public_check", "title"]
@@ -99,13 +101,31 @@ def _compare(got: Any, expected: Any, what: str) -> str | None:
             if problem:
                 return problem
         return None
-    return None if got == expected else f"{what}: 기대한 값 {expected!r}, 받은 값 {got!r}"
+    if isinstance(expected, torch.nn.Module):
+        if not isinstance(got, torch.nn.Module):
+            return f"{what}: nn.Module을 기대했는데 {type(got).__name__}을(를) 받았습니다"
+        shapes = {k: tuple(v.shape) for k, v in expected.state_dict().items()}
+        if {k: tuple(v.shape) for k, v in got.state_dict().items()} != shapes:
+            return f"{what}: 층 구성(state_dict의 키와 모양)이 다릅니다: 기대한 {shapes}"
+        return None
+    if expected is None or isinstance(expected, (str, torch.dtype, torch.Size)):
+        return None if got == expected else f"{what}: 기대한 값 {expected!r}, 받은 값 {got!r}"
+    return None  # another kind of object: checked when grading
 
 
-def public_check(notebook: str, number: int, solution: Any) -> CheckResult:
-    from aiotkit.probe import decode, encode
+def public_check(
+    notebook: str, number: int, solution: Any, *, entry: dict | None = None
+) -> CheckResult:
+    """Check ``solution`` against the stored public data (``entry``: that data, for tests and
+    for ``make release`` itself)."""
+    from aiotkit.probe import _ARGTARGETS, arg_objects, decode, encode, restore, set_rng_state
 
-    entry = _load(notebook).get(number)
+    entry = entry if entry is not None else _load(notebook).get(number)
+    for forbidden, rule in (entry or {}).get("rules", []):  # the statement's "do not use …"
+        try:
+            expect_not_using(solution, forbidden, rule)
+        except CheckFailed as exc:
+            return CheckResult(notebook, number, FAILED, str(exc))
     if entry is None or entry["calls"] is None:
         return CheckResult(
             notebook, number, UNCHECKED, "공개 확인이 없는 실습입니다 — 채점 때 확인합니다"
@@ -118,17 +138,31 @@ def public_check(notebook: str, number: int, solution: Any) -> CheckResult:
         guard = _GlobalStateGuard()
         try:
             with guard:
+                if "rng" in call:  # the random state the checker's call met
+                    set_rng_state(call["rng"])
+                restore(entry.get("tmpbase"), call.get("tmp", []))
                 got = solution(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001
             if _raised_by_stub(exc, solution):
                 return CheckResult(
                     notebook, number, NOT_ATTEMPTED, "아직 풀지 않음 (not attempted)"
                 )
+            if call.get("raises") == type(exc).__name__:
+                continue  # the reference raises here too (bad input must be refused)
             message = (
                 f"{what}: 실행 중 오류 (error): {type(exc).__name__}: {exc}{_student_line(exc)}"
             )
             return CheckResult(notebook, number, FAILED, message)
-        problem = _compare(got, decode(call["result"]), what)
+        if "raises" in call:
+            return CheckResult(
+                notebook, number, FAILED, f"{what}: {call['raises']}를 내야 하는데 반환했습니다"
+            )
+        _ARGTARGETS.append(arg_objects([args, kwargs]))
+        try:
+            expected = decode(call["result"])
+        finally:
+            _ARGTARGETS.pop()
+        problem = _compare(got, expected, what)
         if problem is None:
             after = [encode(a, callables=True) for a in args]
             if not _same_encoding(before, after):
@@ -142,7 +176,10 @@ def public_check(notebook: str, number: int, solution: Any) -> CheckResult:
         if problem:
             return CheckResult(notebook, number, FAILED, problem)
     return CheckResult(
-        notebook, number, PASSED, "공개 예제 통과 (passed) — 규칙과 다른 입력은 채점 때 확인합니다"
+        notebook,
+        number,
+        PASSED,
+        "공개 예제 통과 (passed) — 다른 입력과 나머지 규칙은 채점 때 확인합니다",
     )
 
 
