@@ -457,7 +457,7 @@ def _apply_module(original: Any, after: Any) -> None:
             if "hook" in name and isinstance(value, dict):
                 if len(value) != len(original.__dict__.get(name, {})):
                     original.__dict__[name] = value
-            elif name != "_flat_weights":
+            elif name not in ("_flat_weights", "_flat_weight_refs"):
                 original.__dict__[name] = value
     for slots, new, parameter in (
         (original._parameters, after._parameters, True),
@@ -617,6 +617,7 @@ class Replayer:
             error = kind(text.split(": ", 1)[-1] if kind is not RuntimeError else text)
             if stub is True and kind is NotImplementedError:
                 error._aiot_stub = True  # type: ignore[attr-defined]
+            error._aiot_replayed = True  # type: ignore[attr-defined] # the student's error
             raise error
         try:
             _ARGTARGETS.append(arg_objects([list(args), kwargs]))

@@ -353,7 +353,7 @@ def _encode_class(cls: type, depth: int) -> tuple:
 
 
 _MODULE_SKIP = {"_parameters", "_buffers", "_modules", "_non_persistent_buffers_set"}
-_MODULE_SKIP |= {"_flat_weights"}  # RNNs: rebuilt from the parameters
+_MODULE_SKIP |= {"_flat_weights", "_flat_weight_refs"}  # RNNs: rebuilt from the parameters
 
 
 def _encode_module(value: torch.nn.Module, callables: bool, depth: int) -> tuple:

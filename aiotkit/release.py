@@ -14,6 +14,7 @@ import argparse
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from aiotkit.paths import project_root
 
@@ -148,7 +149,6 @@ def build_release(dest: Path, root: Path | None = None, only: set[str] | None = 
 def build_solutions(dest: Path, root: Path | None = None, execute: bool = True) -> list[Path]:
     """Solved copies of the notebooks: each exercise's stub is replaced by the reference answer
     (tests/solutions), then the notebook is executed so its checks show ✅."""
-    import inspect
 
     import nbformat
 
@@ -166,9 +166,7 @@ def build_solutions(dest: Path, root: Path | None = None, execute: bool = True) 
             ref = reference(key, number, root)
             if ref is None:
                 continue
-            source = inspect.getsource(ref)
-            if ref.__name__ != fname:
-                source += f"\n{fname} = {ref.__name__}\n"
+            source = solution_source(ref, fname)
             _replace_definition(code_cells[: cell_index + 1], fname, source)
         target = dest / folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -182,6 +180,51 @@ def build_solutions(dest: Path, root: Path | None = None, execute: bool = True) 
                 [sys.executable, "-m", "aiotkit.execute", str(path)], check=False, cwd=root
             )
     return written
+
+
+def solution_source(ref: Any, name: str) -> str:
+    """The reference answer as notebook code that stands alone: the imports and the helper
+    functions/classes of tests/solutions it uses, then its source (renamed to ``name``)."""
+    import ast
+    import inspect
+    import textwrap
+    import types
+
+    module = sys.modules[ref.__module__]
+    imports: list[str] = []
+    helpers: list[str] = []
+    seen: set[str] = {ref.__name__}
+    pending = [ref]
+    while pending:
+        item = pending.pop()
+        tree = ast.parse(textwrap.dedent(inspect.getsource(item)))
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        for global_name in sorted(names - seen):
+            value = vars(module).get(global_name)
+            if value is None:
+                continue
+            seen.add(global_name)
+            if isinstance(value, types.ModuleType):
+                line = f"import {value.__name__}"
+                if value.__name__ != global_name:
+                    line += f" as {global_name}"
+                imports.append(line)
+            elif getattr(value, "__module__", None) == module.__name__ and (
+                inspect.isfunction(value) or inspect.isclass(value)
+            ):
+                helpers.append(inspect.getsource(value))
+                pending.append(value)
+            elif getattr(value, "__module__", None) and hasattr(value, "__name__"):
+                line = f"from {value.__module__} import {value.__name__}"
+                if value.__name__ != global_name:
+                    line += f" as {global_name}"
+                imports.append(line)
+    parts = ["\n".join(sorted(set(imports)))] if imports else []
+    parts += [h.rstrip() for h in reversed(helpers)]
+    parts.append(inspect.getsource(ref).rstrip())
+    if ref.__name__ != name:
+        parts.append(f"{name} = {ref.__name__}")
+    return "\n\n\n".join(parts) + "\n"
 
 
 def _replace_definition(cells: list, name: str, source: str) -> None:

@@ -134,10 +134,25 @@ def bwrap_command(
     for target, source in (readonly or {}).items():
         mount("--ro-bind", str(source), target)
     mount("--bind", str(scratch), "/sandbox")
+    # a user database with the sandbox's own user only (pwd.getpwuid must not fail, and the
+    # host's accounts stay hidden)
+    uid = NOBODY if os.geteuid() == 0 else os.geteuid()
+    gid = NOBODY if os.geteuid() == 0 else os.getegid()
+    accounts = scratch.parent / "sandbox_etc"
+    accounts.mkdir(exist_ok=True)
+    (accounts / "passwd").write_text(
+        f"nobody:x:{uid}:{gid}:nobody:/sandbox/home:/usr/sbin/nologin\n", encoding="utf-8"
+    )
+    (accounts / "group").write_text(f"nogroup:x:{gid}:\n", encoding="utf-8")
+    for name in ("passwd", "group"):
+        os.chmod(accounts / name, 0o644)
+        cmd += ["--ro-bind", str(accounts / name), f"/etc/{name}"]
     cmd += ["--chdir", "/sandbox"]
     cmd += ["--clearenv"]
     base_env = {
         "HOME": "/sandbox/home",
+        "USER": "nobody",
+        "LOGNAME": "nobody",
         "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",

@@ -165,3 +165,55 @@ def test_a_name_rebound_after_its_def_is_not_what_the_source_shows():
     assert static_function(nb, "answer", 0) is not None
     assert static_function(nb, "answer", 2) is None  # the lambda is what check() would get
     assert static_function(nb, "other", 2) is not None  # using a function does not rebind it
+
+
+def test_hostile_transcript_objects_are_refused():
+    """A transcript can name only torch.nn module classes and torch.optim optimizers, refer only
+    to objects it holds or to the checker's own arguments, and carries no code."""
+    bad_module = ("module", ("ref", "os", "system"), [], [], [], [])
+    with pytest.raises(ValueError):
+        probe.decode(bad_module)
+    not_a_module = ("module", ("ref", "torch.nn.functional", "relu"), [], [], [], [])
+    with pytest.raises(ValueError):
+        probe.decode(not_a_module)
+    with pytest.raises(ValueError):
+        probe.decode(("optimizer", ["os", "system"], ("dict", []), [], []))
+    with pytest.raises(ValueError):
+        probe.decode(("argref", 3))  # no arguments to refer to
+    with pytest.raises(ValueError):
+        probe.decode(("shared", 0))
+    for code in (("fn", [], {}, [], ("tuple", [])), ("class", "X", [], []), ("method", 1, "x")):
+        with pytest.raises(ValueError):
+            probe.decode(code)  # code only travels grader → sandbox
+
+
+def test_modules_round_trip_with_shared_weights_hooks_and_grads():
+    torch.manual_seed(0)
+    shared = torch.nn.Linear(3, 3)
+    model = torch.nn.Sequential(shared, torch.nn.ReLU(), shared, torch.nn.BatchNorm1d(3))
+    model(torch.randn(4, 3)).sum().backward()
+    model[1].register_forward_hook(lambda *a: None)
+    back = probe.decode(probe.encode(model))
+    assert type(back) is torch.nn.Sequential and back[0] is back[2]
+    assert sum(p.numel() for p in back.parameters()) == sum(p.numel() for p in model.parameters())
+    assert len(back[1]._forward_hooks) == 1
+    for p, q in zip(model.parameters(), back.parameters(), strict=True):
+        assert (
+            torch.equal(p, q) and torch.equal(p.grad, q.grad) and isinstance(q, torch.nn.Parameter)
+        )
+    x = torch.randn(5, 3)
+    model.eval(), back.eval()
+    assert torch.equal(model(x), back(x))
+    gru = torch.nn.GRU(2, 3, batch_first=True)
+    assert torch.equal(
+        probe.decode(probe.encode(gru))(torch.ones(1, 4, 2))[0], gru(torch.ones(1, 4, 2))[0]
+    )
+
+
+def test_checker_temporary_files_never_leave_their_folder(tmp_path):
+    base = tmp_path / "base"
+    outside = tmp_path / "outside.txt"
+    data = torch.frombuffer(bytearray(b"x"), dtype=torch.uint8).clone()
+    probe.restore(str(base), [("../outside.txt", data), (str(outside), data), ("ok/a.bin", data)])
+    assert not outside.exists()
+    assert (base / "ok" / "a.bin").read_bytes() == b"x"

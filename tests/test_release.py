@@ -104,3 +104,17 @@ def test_solutions_fill_in_the_reference(tmp_path):
     solved = next(p for p in paths if p.name.startswith("01_tensors"))
     text = solved.read_text(encoding="utf-8")
     assert "x.grad.detach()" in text
+
+
+def test_solved_cells_stand_alone():
+    """What `make solutions` puts in a notebook runs by itself: the reference's imports and
+    helpers come with it (no NameError in the published solutions)."""
+    from aiotkit.exercises import registry, run_check
+    from aiotkit.release import reference, solution_source
+
+    for notebook, number in sorted(registry()):
+        ref = reference(notebook, number)
+        namespace: dict = {}
+        exec(compile(solution_source(ref, "answer"), "<solution>", "exec"), namespace)  # noqa: S102
+        result = run_check(notebook, number, namespace["answer"])
+        assert result.status == "passed", (notebook, number, result.message)

@@ -161,3 +161,55 @@ def test_hostile_class_is_graded_in_the_sandbox(tmp_path, monkeypatch, capsys):
     results += "".join(p.read_text(encoding="utf-8") for p in feedback.glob("*.md"))
     assert token not in results
     assert sorted(p.stem for p in feedback.glob("*.md")) == sorted(students)
+
+
+SOLVED = [
+    "basics/04",
+    "advanced/02",
+]  # checker objects, bound methods, DataLoader; paths, optimizers
+
+
+def test_solved_notebooks_pass_in_the_sandbox(tmp_path):
+    """The reference answers, graded for real in bubblewrap: every exercise passes, through the
+    transcripts of modules, optimizers, a checker's objects and its methods, data loaders and
+    checkpoint files (not only basics/01's plain tensors)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from aiotkit.grading import curriculum_notebooks
+    from aiotkit.release import build_solutions
+
+    shared = Path(tempfile.mkdtemp(prefix="aiot_unpriv_"))
+    try:
+        os.chmod(shared, 0o777)
+        solved = shared / "solved"
+        build_solutions(solved, execute=False)
+        student = shared / "class" / "kim"
+        student.mkdir(parents=True)
+        names = {key: name for name, key in curriculum_notebooks().items()}
+        for key in SOLVED:
+            folder = key.split("/")[0]
+            (student / names[key]).write_bytes((solved / folder / names[key]).read_bytes())
+        for path in [shared, *shared.rglob("*")]:
+            os.chmod(path, 0o777 if path.is_dir() else 0o666)
+        out = shared / "grades.csv"
+        command = [sys.executable, "-m", "aiotkit.grading", str(shared / "class")]
+        command += ["--csv", str(out), "--feedback", str(shared / "feedback"), "--timeout", "240"]
+        env = dict(os.environ, HOME=str(shared))
+        result = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+        )
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+        assert "샌드박스: bubblewrap" in result.stdout
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+        assert {r["sandbox"] for r in rows} == {"bwrap"}
+        got = {(r["notebook"], int(r["exercise"])): (r["verdict"], r["message"]) for r in rows}
+        assert {nb for nb, _ in got} == set(SOLVED)
+        for (notebook, number), (verdict, message) in got.items():
+            assert verdict == "passed", (notebook, number, message)
+    finally:
+        import shutil
+
+        shutil.rmtree(shared, ignore_errors=True)

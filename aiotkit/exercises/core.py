@@ -391,6 +391,8 @@ def _checker_crashed(exc: BaseException) -> bool:
 
     Errors a wrong answer can cause inside checker code (a TypeError from calling with the wrong
     signature, an AttributeError on a returned value of the wrong type) stay the student's."""
+    if getattr(exc, "_aiot_replayed", False):  # the student's error, replayed by the grader
+        return False
     frames = traceback.extract_tb(exc.__traceback__)
     student = any(
         "site-packages" not in f.filename
