@@ -7,6 +7,8 @@ absolute paths and timestamps, so it is kept out of notebook outputs), parses th
 counts the elastic restarts and makes sure that no process of the job survives.
 :func:`run_torchrun_nodes` does the same for a multi-node launch simulated on one machine
 (one torchrun launcher per "node", meeting at a c10d rendezvous on 127.0.0.1).
+:func:`as_single_worker` lets the notebook's own process stand in for the one worker of a
+one-process job, without a launcher (no second ``import torch``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from aiotkit.processes import free_port, process_group_alive, stop_process_group
 __all__ = [
     "RESULT_PREFIX",
     "JobResult",
+    "as_single_worker",
     "parse_results",
     "run_script",
     "run_torchrun",
@@ -127,21 +131,27 @@ class JobResult:
         return {int(r["rank"]): r for r in chosen if "rank" in r}
 
 
+def _start_job(command: list[str], env: Mapping[str, str]) -> subprocess.Popen[str]:
+    """Start ``command`` from the project root in a new process group (its own session), with
+    ``env`` as its whole environment and its stdout and stderr captured together as text."""
+    return subprocess.Popen(
+        command,
+        cwd=project_root(),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def _run_job(command: list[str], timeout: float, env: Mapping[str, str] | None) -> JobResult:
     """Run ``command`` from the project root in its own process group; capture and clean up."""
     if timeout <= 0:
         raise ValueError(f"timeout은 0보다 커야 합니다 (got {timeout})")
     job_env = {**os.environ, **DEFAULT_JOB_ENV, **(env or {})}
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        command,
-        cwd=project_root(),
-        env=job_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    proc = _start_job(command, job_env)
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -281,17 +291,7 @@ def run_torchrun_nodes(
             rdzv_id="aiot-nodes",
             node_rank=node_rank,
         )
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "torch.distributed.run", *args],
-                cwd=project_root(),
-                env=job_env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                start_new_session=True,
-            )
-        )
+        procs.append(_start_job([sys.executable, "-m", "torch.distributed.run", *args], job_env))
     outputs: list[str] = []
     try:
         for proc in procs:
@@ -326,3 +326,44 @@ def run_torchrun_nodes(
     for i, node in enumerate(nodes):
         _checked(node, f"노드 {i}의 torchrun", check)
     return NodesResult(nodes=nodes, endpoint=endpoint, seconds=seconds)
+
+
+@contextmanager
+def as_single_worker(threads: int = 1) -> Iterator[dict[str, str]]:
+    """Make this process the one worker of a one-process job for the ``with`` block.
+
+    Sets what ``torchrun --standalone --nproc-per-node=1`` gives its worker and
+    ``init_process_group`` reads: ``RANK=0``, ``LOCAL_RANK=0``, ``WORLD_SIZE=1``,
+    ``LOCAL_WORLD_SIZE=1``, ``MASTER_ADDR=127.0.0.1`` and a free ``MASTER_PORT``; and
+    ``torch.set_num_threads(threads)`` (torchrun jobs here run with ``OMP_NUM_THREADS=1``).
+    Yields those variables. Afterwards (also after an error) the variables and the thread
+    count are as they were; the process group itself is the caller's to destroy.
+
+    Raises:
+        ValueError: ``threads`` is not an integer >= 1.
+    """
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads는 1 이상의 정수여야 합니다 (got {threads!r})")
+    import torch  # 런처 쪽 함수들은 torch 없이도 쓰도록 여기서만 import
+
+    env = {
+        "RANK": "0",
+        "LOCAL_RANK": "0",
+        "WORLD_SIZE": "1",
+        "LOCAL_WORLD_SIZE": "1",
+        "MASTER_ADDR": "127.0.0.1",
+        "MASTER_PORT": str(free_port()),
+    }
+    saved = {name: os.environ.get(name) for name in env}
+    saved_threads = torch.get_num_threads()
+    os.environ.update(env)
+    torch.set_num_threads(threads)
+    try:
+        yield dict(env)
+    finally:
+        torch.set_num_threads(saved_threads)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -1,8 +1,10 @@
-"""aiotkit.distributed (torchrun arguments, result lines, running jobs) and the worker-side
-helpers of advanced/scripts/dist_common.py (backend choice, RESULT lines)."""
+"""aiotkit.distributed (torchrun arguments, result lines, running jobs, this process as a
+one-worker job) and the worker-side helpers of advanced/scripts/dist_common.py (backend choice,
+RESULT lines)."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -208,3 +210,49 @@ def test_run_torchrun_nodes_two_launchers_meet(tmp_path):
     assert not any(process_group_alive(node.pgid) for node in job.nodes)
     with pytest.raises(ValueError, match="nnodes"):
         run_torchrun_nodes(script, nnodes=1)
+
+
+WORKER_VARS = ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
+
+
+def test_as_single_worker_runs_a_world_of_one_and_restores(monkeypatch):
+    import torch
+    import torch.distributed as dist
+
+    from aiotkit.distributed import as_single_worker
+
+    monkeypatch.setenv("RANK", "7")  # a value that was there before must come back
+    monkeypatch.delenv("MASTER_PORT", raising=False)  # and one that was not must go again
+    before = {name: os.environ.get(name) for name in WORKER_VARS}
+    threads = torch.get_num_threads()
+    with as_single_worker() as env:
+        assert sorted(env) == sorted(WORKER_VARS)
+        assert {k: os.environ[k] for k in WORKER_VARS} == env
+        assert env["RANK"] == "0" and env["WORLD_SIZE"] == "1" and int(env["MASTER_PORT"]) > 0
+        assert torch.get_num_threads() == 1
+        dist.init_process_group("gloo")  # env:// reads what the block set
+        try:
+            total = torch.ones(2)
+            dist.all_reduce(total)
+            assert (dist.get_rank(), dist.get_world_size()) == (0, 1)
+            assert total.tolist() == [1.0, 1.0]
+        finally:
+            dist.destroy_process_group()
+    assert {name: os.environ.get(name) for name in WORKER_VARS} == before
+    assert torch.get_num_threads() == threads
+
+
+def test_as_single_worker_restores_after_an_error_and_refuses_bad_threads():
+    import torch
+
+    from aiotkit.distributed import as_single_worker
+
+    before = {name: os.environ.get(name) for name in WORKER_VARS}
+    threads = torch.get_num_threads()
+    with pytest.raises(KeyError), as_single_worker(threads=2):
+        raise KeyError("boom")
+    assert {name: os.environ.get(name) for name in WORKER_VARS} == before
+    assert torch.get_num_threads() == threads
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="threads"), as_single_worker(threads=bad):
+            pass

@@ -134,9 +134,25 @@ def _reference_ddp(seed, n, world_size, epochs, batch_size, lr) -> dict[str, tor
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
+def _train_case(train_ddp, model, data, case, checkpoint_path: Path) -> None:
+    """Call the student's function on ``case`` = (seed, n, epochs, batch_size, lr) with the
+    exercise's signature: the same call in the kernel (one rank) and on every forked rank."""
+    seed, n, epochs, batch_size, lr = case
+    train_ddp(
+        model,
+        data,
+        nn.MSELoss(),
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        checkpoint_path=str(checkpoint_path),
+    )
+
+
 def _run_rank(train_ddp, rank, world_size, store, case, folder) -> dict:
     """Join the group, run the student's function, report what happened (on every rank)."""
-    seed, n, epochs, batch_size, lr = case
+    seed, n = case[:2]
     dist.init_process_group(
         "gloo", store=store, rank=rank, world_size=world_size, timeout=timedelta(seconds=30)
     )
@@ -150,16 +166,7 @@ def _run_rank(train_ddp, rank, world_size, store, case, folder) -> dict:
 
     torch.save = torch.serialization.save = recording_save
     try:
-        train_ddp(
-            model,
-            data,
-            nn.MSELoss(),
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            seed=seed,
-            checkpoint_path=str(Path(folder) / "model.pt"),
-        )
+        _train_case(train_ddp, model, data, case, Path(folder) / "model.pt")
     finally:
         torch.save = torch.serialization.save = real_save
         dist.destroy_process_group()
@@ -241,7 +248,13 @@ def _check_reads(read, seed, n, world_size, rank, epochs, what) -> None:
     )
 
 
-@register("advanced/04", 2, "DDP 학습 함수 (train_ddp)")
+@register(
+    "advanced/04",
+    2,
+    "DDP 학습 함수 (train_ddp)",
+    not_replayable="실제 프로세스 여러 개가 process group으로 통신해야 확인됩니다 "
+    "(샌드박스에는 loopback도 없음)",
+)
 def _check_train_ddp(train_ddp) -> None:
     expect(hasattr(os, "fork"), "이 채점기는 os.fork가 있는 Linux/macOS에서만 돕니다")
     # 1) 한 프로세스(월드 크기 1)에서 먼저: 빠르고, 오류가 노트북에 그대로 보입니다
@@ -252,16 +265,7 @@ def _check_train_ddp(train_ddp) -> None:
         model, data = _ddp_problem(seed, n)
         path = Path(tmp) / "model.pt"
         try:
-            train_ddp(
-                model,
-                data,
-                nn.MSELoss(),
-                epochs=epochs,
-                batch_size=batch_size,
-                lr=lr,
-                seed=seed,
-                checkpoint_path=str(path),
-            )
+            _train_case(train_ddp, model, data, case, path)
         finally:
             dist.destroy_process_group()
         _check_reads(data.read, seed, n, 1, 0, epochs, "랭크 1개")
