@@ -57,10 +57,22 @@ class Unencodable(TypeError):
 # --- plain data <-> tagged tuples (what torch.load(weights_only=True) can read) ----------------
 
 
+def _plain(value: torch.Tensor) -> torch.Tensor:
+    """The values under torch.func's wrappers (a tensor seen inside ``torch.func.grad``)."""
+    functorch = torch._C._functorch
+    if functorch.is_batchedtensor(value):
+        raise Unencodable("vmap 안의 텐서")
+    while functorch.is_functorch_wrapped_tensor(value):
+        value = functorch.get_unwrapped(value)
+    return value
+
+
 def _tensor(value: torch.Tensor) -> torch.Tensor:
+    value = _plain(value)
     if value.layout != torch.strided or value.is_quantized:
         raise Unencodable(f"{value.layout} 텐서")
-    return value.detach().cpu().as_subclass(torch.Tensor).clone().contiguous()
+    with torch._C._DisableFuncTorch():  # inside torch.func.grad a copy would be re-wrapped
+        return value.detach().cpu().as_subclass(torch.Tensor).clone().contiguous()
 
 
 _MEMO: list[dict] = []  # encode: id(object) -> (index, object), for shared parameters/modules
@@ -169,6 +181,8 @@ def _encode(value: Any, callables: bool, depth: int) -> tuple:
 
 
 def _encode_tensor(value: torch.Tensor, callables: bool) -> tuple:
+    tracking = bool(value.requires_grad)  # torch.func.grad's wrapper tracks, its value does not
+    value = _plain(value)
     if callables and (  # an input: keep its storage, strides and offset (a view)
         not value.is_contiguous()
         or value.storage_offset() != 0
@@ -189,7 +203,7 @@ def _encode_tensor(value: torch.Tensor, callables: bool) -> tuple:
     return (
         "tensor",
         _tensor(value),
-        bool(value.requires_grad),
+        tracking,
         None if grad is None else _tensor(grad),
     )
 
@@ -761,7 +775,7 @@ def _wrap_callables(value: Any, log: list, counter: list[int]) -> Any:
             if len(log) < 10_000:
                 try:
                     log.append((index, encode([list(args), kwargs])))
-                except Unencodable:
+                except Exception:  # noqa: BLE001 — never let recording break the student's call
                     log.append((index, ("unencodable",)))
             return value(*args, **kwargs)
 
@@ -965,7 +979,12 @@ def run_probe(notebook: str, number: int, solution: Any) -> bool:
     calls = [_call_record(solution, r, salt, tmpbase) for r in requests["calls"]]
     out = Path(os.environ["AIOT_PROBE_OUT"])
     tmp = out / f".probe_{number}.tmp"
-    torch.save({"notebook": notebook, "number": number, "calls": calls}, tmp)
+    try:
+        torch.save({"notebook": notebook, "number": number, "calls": calls}, tmp)
+    except Exception as exc:  # noqa: BLE001 — something in it was not plain data after all
+        why = f"기록을 저장할 수 없습니다: {_one_line(exc)}"
+        calls = [{"unencodable": why, "after": encode([[], {}])} for _ in calls]
+        torch.save({"notebook": notebook, "number": number, "calls": calls}, tmp)
     os.replace(tmp, out / f"probe_{number}.pt")
     return True
 
