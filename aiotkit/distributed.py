@@ -31,6 +31,7 @@ __all__ = [
     "RESULT_PREFIX",
     "JobResult",
     "as_single_worker",
+    "log_tail",
     "parse_results",
     "run_script",
     "run_torchrun",
@@ -40,6 +41,9 @@ __all__ = [
 
 RESULT_PREFIX = "RESULT "
 _RESTART_LINE = re.compile(r"will restart worker group")
+# torchrun's own INFO lines ("I1202 07:22:17.644000 31234 path:line] ..."): launch settings and
+# rendezvous details, never the cause of a failure.
+_INFO_LINE = re.compile(r"^I\d{4} \d\d:\d\d:\d\d")
 
 # Set for every job: one OpenMP thread per worker (torchrun warns otherwise), unbuffered prints,
 # the agent's INFO log (it announces restarts), and a separate rendezvous store for the workers —
@@ -158,7 +162,7 @@ def _run_job(command: list[str], timeout: float, env: Mapping[str, str] | None) 
         stop_process_group(proc.pid)
         output, _ = proc.communicate()
         raise TimeoutError(
-            f"작업이 {timeout:.0f}초 안에 끝나지 않아 멈췄습니다. 로그의 끝:\n{output[-2000:]}"
+            f"작업이 {timeout:.0f}초 안에 끝나지 않아 멈췄습니다. 로그의 끝:\n{log_tail(output, 2000)}"
         ) from None
     finally:
         if process_group_alive(proc.pid):  # 남은 워커가 있으면 정리
@@ -179,11 +183,23 @@ def _script_path(script: str | os.PathLike[str]) -> None:
         raise FileNotFoundError(f"스크립트가 없습니다: {os.fspath(script)} (저장소 루트 기준 경로)")
 
 
+def log_tail(output: str, limit: int = 3000) -> str:
+    """The last ``limit`` characters of a job's log without torchrun's INFO lines.
+
+    What is left are the workers' own prints and errors (tracebacks) and the launcher's
+    warnings and errors, which is where the cause of a failure is. A log that is all INFO
+    lines is returned as it is.
+    """
+    kept = [line for line in output.splitlines() if not _INFO_LINE.match(line)]
+    text = "\n".join(kept) if kept else output
+    return text[-limit:]
+
+
 def _checked(result: JobResult, what: str, check: bool) -> JobResult:
     if check and result.returncode != 0:
         raise RuntimeError(
-            f"{what}이 실패했습니다 (종료 코드 {result.returncode}). 로그의 끝:\n"
-            f"{result.output[-3000:]}"
+            f"{what}이 실패했습니다 (종료 코드 {result.returncode}). "
+            f"로그의 끝 (torchrun의 INFO 줄 뺌):\n{log_tail(result.output)}"
         )
     return result
 
@@ -260,12 +276,14 @@ def run_torchrun_nodes(
     nproc_per_node: int = 1,
     *,
     script_args: Sequence[str] = (),
+    max_restarts: int = 0,
     timeout: float = 120.0,
     env: Mapping[str, str] | None = None,
     check: bool = True,
 ) -> NodesResult:
     """Simulate ``nnodes`` machines on this one: start ``nnodes`` torchrun launchers at once,
-    each ``--nnodes=N --node-rank=i --rdzv-backend=c10d --rdzv-endpoint=127.0.0.1:<free port>``,
+    each ``--nnodes=N --node-rank=i --rdzv-backend=c10d --rdzv-endpoint=127.0.0.1:<free port>``
+    (and ``--max-restarts`` when given: a failed worker restarts the workers of every node),
     and wait for all of them (each in its own process group, stopped when it ends).
 
     Raises:
@@ -290,6 +308,7 @@ def run_torchrun_nodes(
             rdzv_endpoint=endpoint,
             rdzv_id="aiot-nodes",
             node_rank=node_rank,
+            max_restarts=max_restarts,
         )
         procs.append(_start_job([sys.executable, "-m", "torch.distributed.run", *args], job_env))
     outputs: list[str] = []
@@ -304,7 +323,7 @@ def run_torchrun_nodes(
                 output, _ = proc.communicate()
                 raise TimeoutError(
                     f"노드 작업이 {timeout:.0f}초 안에 끝나지 않아 멈췄습니다. 로그의 끝:\n"
-                    f"{output[-2000:]}"
+                    f"{log_tail(output, 2000)}"
                 ) from None
             outputs.append(output)
     finally:

@@ -41,6 +41,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -55,6 +56,8 @@ from pathlib import Path
 from typing import Any
 
 from aiotkit.paths import project_root
+
+_log = logging.getLogger(__name__)  # replay details for the grader's developers (DEBUG)
 
 __all__ = [
     "Grade",
@@ -583,8 +586,7 @@ class Replayer:
             raise self._stop(f"인자를 기록할 수 없습니다 ({exc})") from None
         request = self.requests[index]
         if not _same_call(asked, [request["args"], request["kwargs"]]):
-            if os.environ.get("AIOT_DEBUG_REPLAY"):
-                print("REPLAY DIFF", _first_difference(asked, [request["args"], request["kwargs"]]))
+            _log.debug("replay: %s", _first_difference(asked, [request["args"], request["kwargs"]]))
             raise self._stop(f"{index + 1}번째 호출의 인자가 요청과 다릅니다")
         record = self.calls[index]
         try:
@@ -630,8 +632,7 @@ class Replayer:
             if _TMPBASE:  # the files the student's call left in the checker's folder
                 restore(_TMPBASE[-1], record.get("tmp", []))
         except Exception as exc:  # noqa: BLE001
-            if os.environ.get("AIOT_DEBUG_REPLAY"):
-                print("REPLAY RESULT", type(exc).__name__, exc)
+            _log.debug("replay result: %s: %s", type(exc).__name__, exc)
             raise self._stop("반환값 기록이 잘못되었습니다") from None
         return _connect(result, record.get("jacobians"), grad_leaves([list(args), kwargs]))
 

@@ -11,6 +11,7 @@ import pytest
 
 from aiotkit.distributed import (
     DEFAULT_JOB_ENV,
+    log_tail,
     parse_results,
     run_script,
     run_torchrun,
@@ -126,6 +127,21 @@ def test_run_script_failure_is_an_error_unless_unchecked(tmp_path):
     assert run_script(script, script_args=["3"], timeout=60, check=False).returncode == 3
 
 
+def test_log_tail_drops_torchrun_info_lines_and_keeps_errors():
+    info = "I1202 07:22:17.644000 31234 torch/distributed/launcher/api.py:224]   nproc : 2"
+    log = "\n".join(
+        [info] * 50
+        + ["에폭 3: 평균 손실 0.2041", "Traceback (most recent call last):", "RuntimeError: boom"]
+        + ["E1202 07:22:27.104000 31234 torch/distributed/elastic/api.py:869] failed (exitcode: 1)"]
+        + [info] * 50
+    )
+    tail = log_tail(log)
+    assert "nproc" not in tail and tail.startswith("에폭 3") and "RuntimeError: boom" in tail
+    assert "exitcode: 1" in tail
+    assert log_tail(log, 10) == tail[-10:]
+    assert log_tail(info) == info  # nothing but INFO lines: shown as it is
+
+
 def test_run_script_timeout_stops_the_whole_group(tmp_path):
     script = tmp_path / "sleepy.py"
     pid_file = tmp_path / "child.pid"
@@ -210,6 +226,27 @@ def test_run_torchrun_nodes_two_launchers_meet(tmp_path):
     assert not any(process_group_alive(node.pgid) for node in job.nodes)
     with pytest.raises(ValueError, match="nnodes"):
         run_torchrun_nodes(script, nnodes=1)
+
+
+FAILS_ONCE = """
+import json, os, sys
+rank, attempt = int(os.environ["RANK"]), int(os.environ["TORCHELASTIC_RESTART_COUNT"])
+if rank == 1 and attempt == 0:
+    sys.exit("rank 1: simulated failure")
+print("RESULT " + json.dumps({"rank": rank, "attempt": attempt}), flush=True)
+"""
+
+
+def test_run_torchrun_restarts_a_failed_worker_group_and_reports_why_it_failed(tmp_path):
+    script = tmp_path / "fails_once.py"
+    script.write_text(FAILS_ONCE)
+    job = run_torchrun(script, 2, max_restarts=1, timeout=120)
+    assert job.returncode == 0 and job.restarts == 1
+    assert {r: v["attempt"] for r, v in job.by_rank().items()} == {0: 1, 1: 1}
+    with pytest.raises(RuntimeError, match="simulated failure") as failed:
+        run_torchrun(script, 2, timeout=120)  # no restart: the job fails
+    assert "exitcode: 1" in str(failed.value)  # the launcher's error line is kept
+    assert "Starting elastic_operator" not in str(failed.value)  # its INFO lines are not
 
 
 WORKER_VARS = ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")

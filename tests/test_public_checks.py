@@ -13,7 +13,6 @@ from aiotkit.exercises import public, registry
 from aiotkit.release import public_data
 
 CHECKERS = sorted(registry())
-OWN_CLASS = {"build_xor_mlp2_elu_class", "build_xor_mlp2_raw_parameters"}  # test_replay.py
 
 
 @cache
