@@ -8,7 +8,7 @@ How a submission is graded (``make grade``):
 2. **Probe** (sandbox, :mod:`aiotkit.sandbox`): the notebook runs top to bottom inside
    bubblewrap, with the student release of ``aiotkit`` (no checker, no reference answer). When it
    reaches ``check(nb, n, fn)``, ``fn`` is called on the requested arguments and what happened is
-   written as plain data (:mod:`aiotkit.probe`).
+   written as plain data (:mod:`aiotkit.probe`, in the format of :mod:`aiotkit.transcript`).
 3. **Judge** (grader): the transcript is loaded with ``torch.load(weights_only=True)`` (size
    capped; nothing in it can run code), and the real checker runs in the grader's process with a
    replayer in place of the student's function: the replayer verifies that each call's arguments
@@ -260,7 +260,7 @@ class Recorder:
         self.problem: str | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from aiotkit.probe import Unencodable, encode, rng_state, snapshot
+        from aiotkit.transcript import Unencodable, encode, rng_state, snapshot
 
         try:
             call = {
@@ -379,7 +379,7 @@ def _apply(original: Any, after: Any) -> None:
     import numpy as np
     import torch
 
-    from aiotkit.probe import RecordedObject
+    from aiotkit.transcript import RecordedObject
 
     if isinstance(original, torch.nn.Module) and isinstance(after, torch.nn.Module):
         _apply_module(original, after)
@@ -564,7 +564,7 @@ class Replayer:
         return _ReplayStop(why)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from aiotkit.probe import (
+        from aiotkit.transcript import (
             _ARGTARGETS,
             Unencodable,
             arg_objects,
@@ -682,8 +682,8 @@ def fixed_tempdirs() -> Iterator[None]:
 def make_requests(key: str, numbers: list[int], salt: int) -> dict[int, dict | str]:
     """For each exercise: ``{"notebook", "number", "salt", "calls"}`` or why there is none."""
     from aiotkit.exercises.core import _REGISTRY, run_check
-    from aiotkit.probe import salted_seeds
     from aiotkit.release import reference
+    from aiotkit.transcript import salted_seeds
 
     out: dict[int, dict | str] = {}
     for number in numbers:
@@ -753,7 +753,7 @@ def _load_transcript(path: Path, key: str, number: int) -> tuple[list[dict] | No
 def judge(key: str, number: int, request: dict, calls: list[dict], source: Any) -> tuple[str, str]:
     """Run the real checker with a :class:`Replayer`; return (verdict, message)."""
     from aiotkit.exercises.core import PASSED, run_check
-    from aiotkit.probe import salted_seeds
+    from aiotkit.transcript import salted_seeds
 
     if source is None:
         return "unverified", "노트북 소스에서 함수 정의(def)를 찾지 못해 규칙을 확인할 수 없습니다"

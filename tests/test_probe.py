@@ -11,7 +11,7 @@ import pytest
 import torch
 from solutions import basics_01
 
-from aiotkit import probe
+from aiotkit import probe, transcript
 from aiotkit.grading import (
     _load_transcript,
     judge,
@@ -50,7 +50,7 @@ def test_encode_decode_round_trip():
         "n": np.float32(1.5),
         "xs": (1, 2.0, "s", None, True, [torch.float64, torch.Size([2, 3])]),
     }
-    back = probe.decode(probe.encode(value))
+    back = transcript.decode(transcript.encode(value))
     assert back["t"].requires_grad and torch.equal(back["t"].detach(), value["t"].detach())
     assert back["a"].dtype == np.int16 and back["n"].dtype == np.float32
     assert back["xs"] == (1, 2.0, "s", None, True, [torch.float64, torch.Size([2, 3])])
@@ -62,10 +62,10 @@ def test_objects_that_are_not_plain_data_are_refused():
         def __eq__(self, other):
             return True
 
-    with pytest.raises(probe.Unencodable):
-        probe.encode(AlwaysEqual())
+    with pytest.raises(transcript.Unencodable):
+        transcript.encode(AlwaysEqual())
     sneaky = torch.zeros(2).as_subclass(Sneaky)
-    assert type(probe.encode(sneaky)[1]) is torch.Tensor  # stored as a plain tensor
+    assert type(transcript.encode(sneaky)[1]) is torch.Tensor  # stored as a plain tensor
     # a transcript holding a pickled object cannot be loaded by the grader
     buffer = io.BytesIO()
     torch.save({"notebook": "basics/01", "number": 2, "calls": [AlwaysEqual()]}, buffer)
@@ -92,7 +92,7 @@ def test_stub_is_not_attempted_and_forged_results_do_not_pass():
     assert judge("basics/01", 2, request, calls, stub)[0] == "not_attempted"
     # a forger sends the right shape but wrong numbers, or fewer calls than requested
     _, good = _transcript(2, basics_01.REFERENCE[2])
-    forged = [dict(c, result=probe.encode(torch.zeros(3, 4))) for c in good]
+    forged = [dict(c, result=transcript.encode(torch.zeros(3, 4))) for c in good]
     assert judge("basics/01", 2, request, forged, basics_01.REFERENCE[2])[0] == "failed"
     assert judge("basics/01", 2, request, good[:2], basics_01.REFERENCE[2])[0] == "unverified"
     # the reference's results, but the notebook's source breaks the rule (a loop)
@@ -172,19 +172,19 @@ def test_hostile_transcript_objects_are_refused():
     to objects it holds or to the checker's own arguments, and carries no code."""
     bad_module = ("module", ("ref", "os", "system"), [], [], [], [])
     with pytest.raises(ValueError):
-        probe.decode(bad_module)
+        transcript.decode(bad_module)
     not_a_module = ("module", ("ref", "torch.nn.functional", "relu"), [], [], [], [])
     with pytest.raises(ValueError):
-        probe.decode(not_a_module)
+        transcript.decode(not_a_module)
     with pytest.raises(ValueError):
-        probe.decode(("optimizer", ["os", "system"], ("dict", []), [], []))
+        transcript.decode(("optimizer", ["os", "system"], ("dict", []), [], []))
     with pytest.raises(ValueError):
-        probe.decode(("argref", 3))  # no arguments to refer to
+        transcript.decode(("argref", 3))  # no arguments to refer to
     with pytest.raises(ValueError):
-        probe.decode(("shared", 0))
+        transcript.decode(("shared", 0))
     for code in (("fn", [], {}, [], ("tuple", [])), ("class", "X", [], []), ("method", 1, "x")):
         with pytest.raises(ValueError):
-            probe.decode(code)  # code only travels grader → sandbox
+            transcript.decode(code)  # code only travels grader → sandbox
 
 
 def test_modules_round_trip_with_shared_weights_hooks_and_grads():
@@ -193,7 +193,7 @@ def test_modules_round_trip_with_shared_weights_hooks_and_grads():
     model = torch.nn.Sequential(shared, torch.nn.ReLU(), shared, torch.nn.BatchNorm1d(3))
     model(torch.randn(4, 3)).sum().backward()
     model[1].register_forward_hook(lambda *a: None)
-    back = probe.decode(probe.encode(model))
+    back = transcript.decode(transcript.encode(model))
     assert type(back) is torch.nn.Sequential and back[0] is back[2]
     assert sum(p.numel() for p in back.parameters()) == sum(p.numel() for p in model.parameters())
     assert len(back[1]._forward_hooks) == 1
@@ -206,7 +206,8 @@ def test_modules_round_trip_with_shared_weights_hooks_and_grads():
     assert torch.equal(model(x), back(x))
     gru = torch.nn.GRU(2, 3, batch_first=True)
     assert torch.equal(
-        probe.decode(probe.encode(gru))(torch.ones(1, 4, 2))[0], gru(torch.ones(1, 4, 2))[0]
+        transcript.decode(transcript.encode(gru))(torch.ones(1, 4, 2))[0],
+        gru(torch.ones(1, 4, 2))[0],
     )
 
 
@@ -214,6 +215,8 @@ def test_checker_temporary_files_never_leave_their_folder(tmp_path):
     base = tmp_path / "base"
     outside = tmp_path / "outside.txt"
     data = torch.frombuffer(bytearray(b"x"), dtype=torch.uint8).clone()
-    probe.restore(str(base), [("../outside.txt", data), (str(outside), data), ("ok/a.bin", data)])
+    transcript.restore(
+        str(base), [("../outside.txt", data), (str(outside), data), ("ok/a.bin", data)]
+    )
     assert not outside.exists()
     assert (base / "ok" / "a.bin").read_bytes() == b"x"

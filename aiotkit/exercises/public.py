@@ -118,7 +118,7 @@ def public_check(
 ) -> CheckResult:
     """Check ``solution`` against the stored public data (``entry``: that data, for tests and
     for ``make release`` itself)."""
-    from aiotkit.probe import _ARGTARGETS, arg_objects, decode, encode, restore, set_rng_state
+    from aiotkit.transcript import _ARGTARGETS, arg_objects, decode, encode, restore, set_rng_state
 
     entry = entry if entry is not None else _load(notebook).get(number)
     for forbidden, rule in (entry or {}).get("rules", []):  # the statement's "do not use …"
