@@ -109,12 +109,22 @@ def torchrun_args(
 
 
 def parse_results(output: str) -> list[dict]:
-    """The JSON objects of all ``RESULT {json}`` lines in ``output``, in order of appearance."""
+    """The JSON objects of all ``RESULT {json}`` lines in ``output``, in order of appearance.
+
+    Text that another process wrote onto the same line after the object is ignored; a line
+    whose object is cut or malformed is skipped (the job's log still has it), so a failed
+    job's own error is what the caller sees.
+    """
+    decoder = json.JSONDecoder()
     results = []
     for line in output.splitlines():
         start = line.find(RESULT_PREFIX + "{")
         if start >= 0:
-            results.append(json.loads(line[start + len(RESULT_PREFIX) :]))
+            try:
+                value, _ = decoder.raw_decode(line, start + len(RESULT_PREFIX))
+            except json.JSONDecodeError:
+                continue
+            results.append(value)
     return results
 
 

@@ -98,6 +98,9 @@ def test_report_and_parse_results(capsys):
         {"rank": 0, "x": None},
     ]
     assert parse_results("no results here") == []
+    # another process's text glued to the line, and a line cut short
+    glued = 'RESULT {"rank": 0, "attempt": 0}rank 1: simulated failure\nRESULT {"rank": 1, "at\n'
+    assert parse_results(glued) == [{"rank": 0, "attempt": 0}]
 
 
 SCRIPT = """
@@ -233,7 +236,8 @@ import json, os, sys
 rank, attempt = int(os.environ["RANK"]), int(os.environ["TORCHELASTIC_RESTART_COUNT"])
 if rank == 1 and attempt == 0:
     sys.exit("rank 1: simulated failure")
-print("RESULT " + json.dumps({"rank": rank, "attempt": attempt}), flush=True)
+line = "RESULT " + json.dumps({"rank": rank, "attempt": attempt}) + "\\n"
+os.write(1, line.encode())  # one write: another rank's output cannot land inside the line
 """
 
 
